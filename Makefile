@@ -1,0 +1,63 @@
+# coffre — make run (the main job) and make test (every test) do all the
+# set-up on a fresh Debian machine: `deps` installs what is missing.
+
+GO     ?= go
+BIN    := bin/coffre
+CORPUS := testdata/corpus
+
+# Tesseract runs 5x faster here with one OpenMP thread per process; OpenMP
+# reads this when the library loads, so it must be in the environment.
+export OMP_THREAD_LIMIT := 1
+
+# Debian packages: Tesseract with French and orientation data, the C
+# headers cgo builds against, libheif for iPhone photos, fonts for test
+# images (OCR-B for MRZs).
+APT_PACKAGES := gcc pkg-config tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd \
+	libtesseract-dev libleptonica-dev libheif-dev \
+	fonts-ocr-b fonts-dejavu-core fonts-liberation2
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build run test test-long bench eval corpus vet clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 or later is needed: https://go.dev/doc/install"; exit 1; }
+
+build: deps
+	$(GO) build -o $(BIN) ./cmd/coffre
+
+# Until the server exists, the main job scans the sample corpus.
+run: build
+	./$(BIN) scan $$(ls $(CORPUS)/* | grep -v '\.json$$')
+
+test: deps
+	$(GO) vet ./... ./testdata/gen/...
+	$(GO) test -timeout 20m ./... ./testdata/gen/...
+
+# Slow suites: a larger generated corpus.
+test-long: build
+	rm -rf /tmp/coffre-corpus-long
+	$(GO) run ./testdata/gen -out /tmp/coffre-corpus-long -seed 7 -n 300
+	./$(BIN) eval /tmp/coffre-corpus-long
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./cmd/coffre/
+
+eval: build
+	./$(BIN) eval $(CORPUS)
+
+# Regenerates the committed sample corpus (deterministic).
+corpus:
+	rm -rf $(CORPUS)
+	$(GO) run ./testdata/gen -out $(CORPUS) -seed 1 -small
+
+clean:
+	rm -rf bin

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"time"
+
+	"coffre"
+	"coffre/intake"
+	"coffre/policy"
+)
+
+// Config is what every command reads from flags and COFFRE_* variables.
+// Flags win over variables, variables over defaults.
+type Config struct {
+	Workers    int         // OCR slots in parallel; COFFRE_WORKERS; default: the number of cores
+	AsOf       coffre.Date // reference date for statuses; default: today
+	PolicyFile string      // JSON overriding the default validity policy; COFFRE_POLICY_FILE
+	Limits     intake.Limits
+}
+
+// flags registers the shared options on fs and returns a function that
+// completes the Config once fs is parsed.
+func (c *Config) flags(fs *flag.FlagSet) func() error {
+	c.Limits = intake.DefaultLimits()
+	fs.IntVar(&c.Workers, "workers", envInt("COFFRE_WORKERS", runtime.NumCPU()), "nombre de lectures OCR en parallèle")
+	fs.StringVar(&c.PolicyFile, "policy", os.Getenv("COFFRE_POLICY_FILE"), "fichier JSON de règles de validité")
+	asOf := fs.String("as-of", "", "date de référence AAAA-MM-JJ (par défaut : aujourd'hui)")
+	return func() error {
+		c.AsOf = coffre.DateOf(time.Now())
+		if *asOf != "" {
+			d, err := coffre.ParseDate(*asOf)
+			if err != nil {
+				return fmt.Errorf("--as-of %q : la date doit s'écrire AAAA-MM-JJ", *asOf)
+			}
+			c.AsOf = d
+		}
+		if c.Workers < 1 {
+			return fmt.Errorf("--workers %d : il faut au moins 1", c.Workers)
+		}
+		return nil
+	}
+}
+
+// policy returns the validity policy, from PolicyFile when set.
+func (c *Config) policy() (policy.Policy, error) {
+	if c.PolicyFile == "" {
+		return policy.Default(), nil
+	}
+	return policy.Load(c.PolicyFile)
+}
+
+func envInt(name string, def int) int {
+	n, err := strconv.Atoi(os.Getenv(name))
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+// parse parses args with fs and reports misuse on stderr.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer, complete func() error) bool {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if err := complete(); err != nil {
+		fmt.Fprintln(stderr, "coffre :", err)
+		return false
+	}
+	return true
+}

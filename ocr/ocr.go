@@ -1,0 +1,190 @@
+// Package ocr runs Tesseract, the only cgo in coffre: a Pool of gosseract
+// clients, one per OCR slot, for text, and Tesseract's orientation
+// detection (OSD) for pages that are upside down or turned.
+//
+// Tesseract is 5x faster here with one OpenMP thread per process than with
+// its default; OpenMP reads OMP_THREAD_LIMIT when the library loads, so the
+// variable must be in the process's environment from its start (cmd/coffre
+// re-executes itself to ensure it; the Makefile sets it for tests).
+// Parallelism comes from several slots instead.
+package ocr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/otiai10/gosseract/v2"
+)
+
+// Word is one recognised word with its confidence (0–100) and line.
+type Word struct {
+	Text       string
+	Confidence float64
+	Box        image.Rectangle
+	Block      int
+	Line       int
+}
+
+// Result is what Tesseract read on one image.
+type Result struct {
+	Text  string
+	Words []Word
+}
+
+// MeanConfidence is the mean word confidence (0–100) over words of at least
+// two letters or digits, which are the ones that carry meaning.
+func (r Result) MeanConfidence() float64 {
+	var sum float64
+	n := 0
+	for _, w := range r.Words {
+		if alnumCount(w.Text) >= 2 {
+			sum += w.Confidence
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+// ConfidentChars counts letters and digits in words read with at least
+// minConf confidence.
+func (r Result) ConfidentChars(minConf float64) int {
+	n := 0
+	for _, w := range r.Words {
+		if w.Confidence >= minConf {
+			n += alnumCount(w.Text)
+		}
+	}
+	return n
+}
+
+func alnumCount(s string) int {
+	n := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0xC0 && c < 0x250 {
+			n++
+		}
+	}
+	return n
+}
+
+// Pool holds one Tesseract client per OCR slot. A gosseract client is not
+// safe for concurrent use, and creating one costs ~50 ms, so clients are
+// made once and lent out.
+type Pool struct {
+	clients chan *gosseract.Client
+}
+
+// ThreadLimitSet reports whether OMP_THREAD_LIMIT=1 is in the environment,
+// the setting that makes Tesseract fast here.
+func ThreadLimitSet() bool { return os.Getenv("OMP_THREAD_LIMIT") == "1" }
+
+// NewPool returns a pool of n clients reading lang (e.g. "fra").
+func NewPool(n int, lang string) (*Pool, error) {
+	if n < 1 {
+		n = 1
+	}
+	p := &Pool{clients: make(chan *gosseract.Client, n)}
+	for range n {
+		c := gosseract.NewClient()
+		if err := c.SetLanguage(lang); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("ocr: language %s: %w", lang, err)
+		}
+		// SetPageSegMode before the first recognition is lost when the
+		// engine is initialised; a variable survives it. psm 6 (one block)
+		// reads dot-leader tables on photos far better than psm 3.
+		if err := c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_SINGLE_BLOCK))); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("ocr: page segmentation mode: %w", err)
+		}
+		// A PGM carries no resolution; without one Tesseract guesses 70
+		// dpi and warns on every page.
+		if err := c.SetVariable("user_defined_dpi", "300"); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("ocr: resolution: %w", err)
+		}
+		p.clients <- c
+	}
+	return p, nil
+}
+
+// Close frees every client. It waits for clients that are lent out.
+func (p *Pool) Close() error {
+	var errs []error
+	for range cap(p.clients) {
+		select {
+		case c := <-p.clients:
+			errs = append(errs, c.Close())
+		default:
+			return errors.Join(errs...)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Recognize reads the text of img. It waits for a free slot until ctx is
+// done; once Tesseract has started, it cannot be interrupted.
+func (p *Pool) Recognize(ctx context.Context, img *image.Gray) (Result, error) {
+	var c *gosseract.Client
+	select {
+	case c = <-p.clients:
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+	defer func() { p.clients <- c }()
+	if err := c.SetImageFromBytes(EncodePGM(img)); err != nil {
+		return Result{}, fmt.Errorf("ocr: set image: %w", err)
+	}
+	// One recognition gives both words and layout; Text() after it would
+	// recognise the page a second time.
+	boxes, err := c.GetBoundingBoxesVerbose()
+	if err != nil {
+		return Result{}, fmt.Errorf("ocr: recognise: %w", err)
+	}
+	return resultOf(boxes), nil
+}
+
+// resultOf rebuilds the page text from words in reading order: words of a
+// line joined by spaces, lines by newlines, blocks by a blank line.
+func resultOf(boxes []gosseract.BoundingBox) Result {
+	var b strings.Builder
+	words := make([]Word, 0, len(boxes))
+	for i, bb := range boxes {
+		if i > 0 {
+			prev := boxes[i-1]
+			switch {
+			case bb.BlockNum != prev.BlockNum:
+				b.WriteString("\n\n")
+			case bb.ParNum != prev.ParNum || bb.LineNum != prev.LineNum:
+				b.WriteByte('\n')
+			default:
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(bb.Word)
+		words = append(words, Word{Text: bb.Word, Confidence: bb.Confidence, Box: bb.Box, Block: bb.BlockNum, Line: bb.LineNum})
+	}
+	return Result{Text: b.String(), Words: words}
+}
+
+// EncodePGM encodes img as binary PGM, which Leptonica reads without the
+// cost of PNG compression.
+func EncodePGM(img *image.Gray) []byte {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	header := fmt.Sprintf("P5\n%d %d\n255\n", w, h)
+	out := make([]byte, len(header), len(header)+w*h)
+	copy(out, header)
+	for y := range h {
+		row := img.Pix[y*img.Stride : y*img.Stride+w]
+		out = append(out, row...)
+	}
+	return out
+}

@@ -1,0 +1,117 @@
+package ocr
+
+import (
+	"context"
+	"image"
+	"image/draw"
+	"strings"
+	"testing"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+)
+
+// renderLines draws French text lines at a size Tesseract reads well.
+func renderLines(t testing.TB, lines []string) *image.Gray {
+	t.Helper()
+	f, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 32, DPI: 72})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewGray(image.Rect(0, 0, 1400, 80+60*len(lines)))
+	draw.Draw(img, img.Rect, image.White, image.Point{}, draw.Src)
+	d := font.Drawer{Dst: img, Src: image.Black, Face: face}
+	for i, l := range lines {
+		d.Dot = fixed.P(40, 70+60*i)
+		d.DrawString(l)
+	}
+	return img
+}
+
+var sample = []string{
+	"DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES",
+	"Avis d'impôt 2025 sur les revenus de l'année 2024",
+	"Revenu fiscal de référence : 15 432 euros",
+	"Nombre de parts : 1,5 ; numéro fiscal 12 34 567 890 123",
+	"Ce document vous est adressé par la direction des impôts.",
+	"Vous pouvez consulter votre espace particulier en ligne.",
+	"La date limite de paiement est fixée au 15 septembre.",
+}
+
+func TestRecognize(t *testing.T) {
+	p, err := NewPool(1, "fra")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	res, err := p.Recognize(context.Background(), renderLines(t, sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"FINANCES PUBLIQUES", "revenus de l'année 2024", "15 432"} {
+		if !strings.Contains(res.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, res.Text)
+		}
+	}
+	if got := strings.Count(res.Text, "\n") + 1; got != len(sample) {
+		t.Errorf("got %d lines, want %d:\n%s", got, len(sample), res.Text)
+	}
+	if c := res.MeanConfidence(); c < 80 {
+		t.Errorf("mean confidence %.0f on a clean page, want ≥ 80", c)
+	}
+}
+
+func TestRecognizeCancelled(t *testing.T) {
+	p, err := NewPool(1, "fra")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	held := <-p.clients // every slot busy
+	defer func() { p.clients <- held }()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Recognize(ctx, renderLines(t, sample[:1])); err != context.Canceled {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestOSD(t *testing.T) {
+	o, err := NewOSD(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	upright := renderLines(t, sample)
+	for _, turn := range []int{0, 90, 180, 270} {
+		got, err := o.Detect(context.Background(), rotateCW(upright, turn))
+		if err != nil {
+			t.Fatalf("turned %d: %v", turn, err)
+		}
+		// Turning the page back by Rotate must undo the turn.
+		if (turn+got.Rotate)%360 != 0 {
+			t.Errorf("page turned %d° clockwise: Rotate = %d (conf %.1f), want %d", turn, got.Rotate, got.Confidence, (360-turn)%360)
+		}
+	}
+}
+
+// rotateCW turns g clockwise by a multiple of 90 degrees.
+func rotateCW(g *image.Gray, deg int) *image.Gray {
+	for ; deg > 0; deg -= 90 {
+		w, h := g.Rect.Dx(), g.Rect.Dy()
+		r := image.NewGray(image.Rect(0, 0, h, w))
+		for y := range h {
+			for x := range w {
+				r.Pix[x*r.Stride+(h-1-y)] = g.Pix[y*g.Stride+x]
+			}
+		}
+		g = r
+	}
+	return g
+}

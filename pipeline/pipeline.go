@@ -1,0 +1,104 @@
+// Package pipeline turns the bytes of one uploaded document into its scan
+// Record: intake (type, budgets, pages) → preprocess (crop, straighten,
+// scale, quality) → ocr (with orientation and the readability gate) →
+// classify (type and fields) → policy (expiry and status).
+//
+// It declares what it needs from Tesseract as small interfaces, so it runs
+// without Redis, SQL or HTTP, and tests can give it fakes. cmd/coffre wires
+// the real OCR in; workers/ wraps Scan in an Asynq task.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"log/slog"
+	"time"
+
+	"coffre"
+	"coffre/intake"
+	"coffre/policy"
+)
+
+// Text is what a Recognizer read on one page image.
+type Text struct {
+	Text string
+	// MeanConfidence is Tesseract's mean word confidence, 0–100.
+	MeanConfidence float64
+	// ConfidentChars counts letters and digits in confidently read words.
+	ConfidentChars int
+}
+
+// Recognizer reads the text of a page image. Implementations may serve
+// several goroutines; the pipeline waits in Recognize for a free slot.
+type Recognizer interface {
+	Recognize(ctx context.Context, img *image.Gray) (Text, error)
+}
+
+// Orienter tells how many degrees (0, 90, 180, 270) a page must be turned
+// clockwise to be upright, and how sure it is.
+type Orienter interface {
+	Orient(ctx context.Context, img *image.Gray) (rotate int, confidence float64, err error)
+}
+
+// Pipeline scans documents. Its fields are set once, then Scan may be
+// called from many goroutines.
+type Pipeline struct {
+	Recognizer Recognizer
+	Orienter   Orienter // nil: pages are never turned after preprocessing
+	Policy     policy.Policy
+	Limits     intake.Limits
+	Logger     *slog.Logger // ids and timings only: never text read from a document
+}
+
+// stage is one step of the document's journey; it fills in the run.
+type stage struct {
+	name string
+	fn   func(p *Pipeline, ctx context.Context, r *run) error
+}
+
+// stages is the journey of a document, in order.
+var stages = []stage{
+	{"decode", (*Pipeline).decode},
+	{"preprocess", (*Pipeline).preprocess},
+	{"ocr", (*Pipeline).recognize},
+	{"classify", (*Pipeline).classify},
+	{"policy", (*Pipeline).applyPolicy},
+}
+
+// Scan reads one document. name is only echoed in the record (it is the
+// file name for `coffre scan`); asOf is the date statuses are computed
+// against. A document that cannot be processed comes back with Error set
+// and status undetermined; an unreadable one with a failed readable check
+// and a message for the agent.
+func (p *Pipeline) Scan(ctx context.Context, name string, data []byte, asOf coffre.Date) coffre.Record {
+	r := newRun(name, data, asOf)
+	for _, s := range stages {
+		if err := ctx.Err(); err != nil {
+			r.fail(fmt.Errorf("%s: %w", s.name, err))
+			break
+		}
+		start := time.Now()
+		err := s.fn(p, ctx, r)
+		r.rec.TimingsMS[s.name] += time.Since(start).Milliseconds()
+		if err != nil {
+			r.fail(fmt.Errorf("%s: %w", s.name, err))
+			break
+		}
+	}
+	p.log(ctx, r)
+	return *r.rec
+}
+
+func (p *Pipeline) log(ctx context.Context, r *run) {
+	if p.Logger == nil {
+		return
+	}
+	attrs := []any{"mime", r.rec.Mime, "pages", r.rec.Pages, "type", r.rec.Type,
+		"status", r.rec.Status, "timings_ms", r.rec.TimingsMS}
+	if r.err != nil {
+		p.Logger.WarnContext(ctx, "scan failed", append(attrs, "code", coffre.ErrorCode(r.err), "err", r.err)...)
+		return
+	}
+	p.Logger.InfoContext(ctx, "scanned", attrs...)
+}

@@ -1,0 +1,60 @@
+package pipeline
+
+import (
+	"image"
+
+	"coffre"
+	"coffre/classifiers"
+	"coffre/intake"
+)
+
+// run is one document on its way through the stages.
+type run struct {
+	rec    *coffre.Record
+	data   []byte
+	asOf   coffre.Date
+	doc    *intake.Document
+	pages  []page
+	result classifiers.Result
+	err    error
+}
+
+// page is one page of the document as the stages see it.
+type page struct {
+	img        *image.Gray // nil for a born-digital page
+	text       string
+	unreadable string // the agent's message when the page cannot be read
+}
+
+func newRun(name string, data []byte, asOf coffre.Date) *run {
+	return &run{
+		data: data,
+		asOf: asOf,
+		rec: &coffre.Record{
+			File:      name,
+			Type:      coffre.TypeUnknown,
+			Fields:    coffre.Fields{},
+			Status:    coffre.StatusUndetermined,
+			Checks:    []coffre.Check{},
+			Messages:  []string{},
+			TimingsMS: map[string]int64{},
+		},
+	}
+}
+
+// fail records that the document could not be processed at all.
+func (r *run) fail(err error) {
+	r.err = err
+	r.rec.Error = coffre.ErrorMessage(err)
+	r.rec.Status = coffre.StatusUndetermined
+}
+
+// readable reports whether every page could be read.
+func (r *run) readable() bool {
+	for _, pg := range r.pages {
+		if pg.unreadable != "" {
+			return false
+		}
+	}
+	return true
+}

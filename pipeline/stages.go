@@ -1,0 +1,151 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"coffre"
+	"coffre/classifiers"
+	"coffre/intake"
+	"coffre/preprocess"
+)
+
+// Messages for the agent when a page cannot be read. They say what to do.
+const (
+	msgBlurry = "Photo floue : reprenez la photo de plus près, à la lumière."
+	msgDark   = "Photo trop sombre : reprenez la photo à la lumière du jour ou sous une lampe, sans ombre sur le document."
+	msgNoText = "Texte illisible : posez le document à plat, cadrez-le en entier et reprenez la photo."
+)
+
+// Readability and orientation thresholds, measured on the corpus (see
+// README, "Mesures").
+const (
+	// A page with fewer letters and digits read with at least
+	// confidentWordConf confidence cannot be trusted.
+	minConfidentChars = 40
+	confidentWordConf = 60
+	// Below this mean confidence the page may be upside down or turned:
+	// ask OSD, which costs a fraction of an OCR pass.
+	orientBelowConf = 70
+)
+
+func (p *Pipeline) decode(ctx context.Context, r *run) error {
+	doc, err := intake.Open(ctx, r.data, p.Limits)
+	if err != nil {
+		return err
+	}
+	r.data = nil // the bytes are no longer needed; let them go early
+	r.doc = doc
+	r.rec.Mime = doc.Mime
+	r.rec.Pages = len(doc.Pages)
+	r.pages = make([]page, len(doc.Pages))
+	for i, pg := range doc.Pages {
+		r.pages[i].text = pg.Text
+	}
+	return nil
+}
+
+func (p *Pipeline) preprocess(ctx context.Context, r *run) error {
+	for i := range r.pages {
+		src := r.doc.Pages[i].Image
+		if src == nil {
+			continue
+		}
+		res, err := preprocess.Prepare(ctx, src)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i+1, err)
+		}
+		r.doc.Pages[i].Image = nil // a 12 MP decode is ~50 MB: free it before OCR
+		r.pages[i].img = res.Image
+		switch {
+		case res.Quality.Dark():
+			r.pages[i].unreadable = msgDark
+		case res.Quality.Blurry():
+			r.pages[i].unreadable = msgBlurry
+		}
+	}
+	return nil
+}
+
+func (p *Pipeline) recognize(ctx context.Context, r *run) error {
+	for i := range r.pages {
+		pg := &r.pages[i]
+		if pg.img == nil || pg.unreadable != "" {
+			continue // born-digital, or already known unreadable: OCR would only waste the agent's time
+		}
+		t, err := p.readUpright(ctx, pg)
+		if err != nil {
+			return fmt.Errorf("page %d: %w", i+1, err)
+		}
+		pg.text = t.Text
+		if t.ConfidentChars < minConfidentChars {
+			pg.unreadable = msgNoText
+		}
+		pg.img = nil
+	}
+	return nil
+}
+
+// readUpright reads a page and, when the reading is poor, asks the
+// Orienter whether the page is turned, and reads it again turned back.
+func (p *Pipeline) readUpright(ctx context.Context, pg *page) (Text, error) {
+	t, err := p.Recognizer.Recognize(ctx, pg.img)
+	if err != nil || p.Orienter == nil || t.MeanConfidence >= orientBelowConf {
+		return t, err
+	}
+	rotate, _, err := p.Orienter.Orient(ctx, pg.img)
+	if err != nil || rotate == 0 {
+		return t, nil // OSD finds no better orientation: keep the first reading
+	}
+	turned, err := p.Recognizer.Recognize(ctx, preprocess.Turn(pg.img, rotate))
+	if err != nil {
+		return Text{}, err
+	}
+	if turned.ConfidentChars > t.ConfidentChars {
+		return turned, nil
+	}
+	return t, nil
+}
+
+func (p *Pipeline) classify(_ context.Context, r *run) error {
+	texts := make([]string, 0, len(r.pages))
+	for _, pg := range r.pages {
+		texts = append(texts, pg.text)
+	}
+	res := classifiers.Classify(strings.Join(texts, "\n\f\n"))
+	r.result = res
+	r.rec.Type, r.rec.Subtype = res.Type, res.Subtype
+	r.rec.Confidence = res.Confidence
+	if res.Fields != nil {
+		r.rec.Fields = res.Fields
+	}
+	r.rec.IssuedOn = res.IssuedOn
+	r.rec.Checks = append(r.rec.Checks, res.Checks...)
+	return nil
+}
+
+func (p *Pipeline) applyPolicy(_ context.Context, r *run) error {
+	readable := r.readable()
+	r.rec.Checks = append([]coffre.Check{{Name: coffre.CheckReadable, OK: readable}}, r.rec.Checks...)
+	for i, pg := range r.pages {
+		if pg.unreadable == "" {
+			continue
+		}
+		msg := pg.unreadable
+		if len(r.pages) > 1 {
+			msg = fmt.Sprintf("Page %d : %s", i+1, msg)
+		}
+		r.rec.Messages = append(r.rec.Messages, msg)
+	}
+	if r.rec.Type == coffre.TypeUnknown {
+		return nil
+	}
+	expires, checks := p.Policy.ExpiresOn(r.rec.Type, r.rec.Subtype, r.rec.Fields, r.rec.IssuedOn)
+	r.rec.ExpiresOn = expires
+	r.rec.Checks = append(r.rec.Checks, checks...)
+	if readable {
+		r.rec.Status = p.Policy.Status(expires, r.asOf)
+	}
+	return nil
+}
