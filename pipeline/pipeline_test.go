@@ -1,0 +1,159 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"coffre"
+	"coffre/intake"
+	"coffre/policy"
+)
+
+// fakeOCR reads a fixed text, or a second one once the page was turned.
+type fakeOCR struct {
+	text, turnedText string
+	conf, turnedConf float64
+	rotate           int // what the fake Orienter answers
+	calls            int
+}
+
+func (f *fakeOCR) Recognize(_ context.Context, img *image.Gray) (Text, error) {
+	f.calls++
+	text, conf := f.text, f.conf
+	if f.calls > 1 {
+		text, conf = f.turnedText, f.turnedConf
+	}
+	return Text{Text: text, MeanConfidence: conf, ConfidentChars: letters(text, conf)}, nil
+}
+
+func (f *fakeOCR) Orient(context.Context, *image.Gray) (int, float64, error) { return f.rotate, 5, nil }
+
+func letters(s string, conf float64) int {
+	if conf < 60 {
+		return 0
+	}
+	n := 0
+	for _, c := range s {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+const avisText = `DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES
+AVIS D'IMPÔT 2025
+IMPÔT SUR LES REVENUS DE L'ANNÉE 2024
+Numéro fiscal : 12 34 567 890 123
+Référence de l'avis : 25 12 A345678 90
+Revenu fiscal de référence : 15 432 €
+Nombre de parts : 1,5
+Date de mise en recouvrement : 31/07/2025
+impots.gouv.fr`
+
+// pagePNG is a sharp page of text-like strokes, so that preprocessing
+// judges it readable.
+func pagePNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 1240, 1754))
+	for i := range img.Pix {
+		img.Pix[i] = 245
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for line := 150; line < 1600; line += 60 {
+		for x := 100; x < 1100; x += 14 + rng.IntN(10) {
+			h := 18 + rng.IntN(10)
+			for y := line; y < line+h; y++ {
+				for dx := range 4 {
+					img.SetGray(x+dx, y, color.Gray{20})
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func newTestPipeline(ocr *fakeOCR) *Pipeline {
+	return &Pipeline{Recognizer: ocr, Orienter: ocr, Policy: policy.Default(), Limits: intake.DefaultLimits()}
+}
+
+func TestScan(t *testing.T) {
+	asOf := coffre.NewDate(2026, 1, 15)
+	tests := []struct {
+		name       string
+		ocr        fakeOCR
+		data       func(*testing.T) []byte
+		wantType   coffre.DocType
+		wantStatus coffre.Status
+		readable   bool
+		wantError  bool
+		wantCalls  int
+	}{
+		{"avis read upright", fakeOCR{text: avisText, conf: 91}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
+		{"upside down, turned by OSD", fakeOCR{text: "ʇxǝʇ ǝlqısıllı", conf: 30, turnedText: avisText, turnedConf: 90, rotate: 180}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
+		{"OSD sees no turn", fakeOCR{text: avisText, conf: 65}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
+		{"too little confident text", fakeOCR{text: "l1 .. ,", conf: 20}, pagePNG, coffre.TypeUnknown, coffre.StatusUndetermined, false, false, 1},
+		{"empty file", fakeOCR{}, func(*testing.T) []byte { return nil }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
+		{"not a document", fakeOCR{}, func(*testing.T) []byte { return []byte("bonjour, ceci est du texte") }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ocr := tt.ocr
+			rec := newTestPipeline(&ocr).Scan(context.Background(), "f", tt.data(t), asOf)
+			if (rec.Error != "") != tt.wantError {
+				t.Fatalf("error = %q, want error: %v", rec.Error, tt.wantError)
+			}
+			if rec.Type != tt.wantType || rec.Status != tt.wantStatus {
+				t.Errorf("type, status = %s, %s; want %s, %s", rec.Type, rec.Status, tt.wantType, tt.wantStatus)
+			}
+			if ocr.calls != tt.wantCalls {
+				t.Errorf("OCR ran %d times, want %d", ocr.calls, tt.wantCalls)
+			}
+			if tt.wantError {
+				return
+			}
+			c, ok := rec.Check(coffre.CheckReadable)
+			if !ok || c.OK != tt.readable {
+				t.Errorf("readable check = %+v (made: %v), want ok=%v", c, ok, tt.readable)
+			}
+			if !tt.readable && !slices.Contains(rec.Messages, msgNoText) {
+				t.Errorf("messages = %q, want the retake message", rec.Messages)
+			}
+		})
+	}
+}
+
+func TestScanAvisExpiry(t *testing.T) {
+	rec := newTestPipeline(&fakeOCR{text: avisText, conf: 91}).Scan(context.Background(), "f", pagePNG(t), coffre.NewDate(2026, 9, 1))
+	if want := coffre.NewDate(2026, 9, 14); rec.ExpiresOn != want {
+		t.Errorf("expires_on = %s, want %s", rec.ExpiresOn, want)
+	}
+	if rec.Status != coffre.StatusExpiringSoon {
+		t.Errorf("status = %s, want expiring_soon", rec.Status)
+	}
+	for _, stage := range []string{"decode", "preprocess", "ocr", "classify", "policy"} {
+		if _, ok := rec.TimingsMS[stage]; !ok {
+			t.Errorf("no timing for stage %s", stage)
+		}
+	}
+}
+
+func TestScanCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ocr := &fakeOCR{text: avisText, conf: 91}
+	rec := newTestPipeline(ocr).Scan(ctx, "f", pagePNG(t), coffre.NewDate(2026, 1, 1))
+	if rec.Error == "" || ocr.calls != 0 {
+		t.Errorf("cancelled scan: error %q after %d OCR calls; want an error and no OCR", rec.Error, ocr.calls)
+	}
+}
