@@ -1,0 +1,79 @@
+package classifiers
+
+import (
+	"regexp"
+
+	"coffre"
+)
+
+func init() { register(attestationCAF{}) }
+
+// attestationCAF recognises the CAF's attestations (de paiement, de
+// quotient familial, de droits) and refuses its ordinary letters and other
+// bodies' payment attestations.
+type attestationCAF struct{}
+
+func (attestationCAF) Type() coffre.DocType { return coffre.TypeAttestationCAF }
+
+var (
+	labelsAllocataire = []string{"numero allocataire", "n° allocataire", "allocataire n°", "numero de dossier", "matricule"}
+	labelsEdition     = []string{"date d'edition", "edite le", "edition du", "fait a", "etablie le"}
+)
+
+var cafSignals = []signal{
+	{name: "title", weight: 0.35, phrases: []string{"attestation de paiement", "attestation de quotient familial", "attestation de droits"}},
+	{name: "issuer", weight: 0.3, phrases: []string{"caisse d'allocations familiales", "caisse des allocations familiales"}},
+	{name: "caf", weight: 0.15, words: []string{"caf"}, phrases: []string{"caf.fr", "caf de", "caf du", "caf des"}},
+	{name: "allocataire", weight: 0.15, phrases: []string{"allocataire", "matricule"}},
+	{name: "quotient", weight: 0.1, phrases: []string{"quotient familial"}},
+	{name: "benefits", weight: 0.1, words: []string{"apl", "als", "alf", "rsa", "paje", "aah"},
+		phrases: []string{"prime d'activite", "allocation de logement", "allocations familiales", "montant verse", "prestations"}},
+}
+
+// cafNegatives: a CAF letter says "attestation" and "allocataire" too but
+// asks for something; France Travail and the Assurance maladie issue
+// "attestations de paiement / de droits" of their own.
+var cafNegatives = []signal{
+	{name: "letter", weight: 0.3, phrases: []string{"pieces a fournir", "nous vous informons", "nous vous demandons", "merci de nous retourner", "nous avons besoin", "pieces justificatives"}},
+	{name: "dossier", weight: 0.7, phrases: []string{"votre dossier"}},
+	{name: "other_body", weight: 0.2, words: []string{"cpam", "msa"}, phrases: []string{"france travail", "pole emploi", "demandeur d'emploi", "assurance maladie", "securite sociale", "mutualite sociale agricole"}},
+	{name: "payslip", weight: 0.2, phrases: []string{"bulletin de paie", "bulletin de salaire", "net a payer"}},
+}
+
+func (attestationCAF) Score(d *Doc) (float64, string) { return weigh(d, cafSignals, cafNegatives) }
+
+func (attestationCAF) Extract(d *Doc) Result {
+	f := coffre.Fields{}
+	// Usually 7 digits; 6 to 8 keeps postcodes (5) and phone numbers (10) out.
+	if n, ok := valueAfter(d, labelsAllocataire, digitsParser(6, 8)); ok {
+		f["numero_allocataire"] = n
+	}
+	if v, ok := editionDate(d); ok {
+		f["date_edition"] = v
+	}
+	if v, ok := valueAfter(d, []string{"quotient familial"}, parseEuros); ok {
+		f["quotient_familial"] = v
+	}
+	r := Result{Fields: f, Confidence: share(f, "numero_allocataire", "date_edition")}
+	r.IssuedOn, _ = f["date_edition"].(coffre.Date)
+	return r
+}
+
+// placeDateRe finds a letter-style date line: "Lyon, le 5 octobre 2026".
+var placeDateRe = regexp.MustCompile(`(?:^|, ?)le (.*)$`)
+
+// editionDate reads the issue date from its label, else from a
+// "<place>, le <date>" line.
+func editionDate(d *Doc) (coffre.Date, bool) {
+	if v, ok := valueAfter(d, labelsEdition, parseDate); ok {
+		return v, true
+	}
+	for _, l := range d.Lines {
+		if m := placeDateRe.FindStringSubmatch(l); m != nil {
+			if v, ok := parseDate(m[1]); ok {
+				return v, true
+			}
+		}
+	}
+	return coffre.Date{}, false
+}

@@ -1,0 +1,180 @@
+package classifiers
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"coffre"
+)
+
+// want is a fixture's golden result, kept in <name>.want.json beside it.
+// Fields lists every field expected, in their JSON forms.
+type want struct {
+	Type     coffre.DocType `json:"type"`
+	Subtype  string         `json:"subtype"`
+	IssuedOn coffre.Date    `json:"issued_on"`
+	Fields   map[string]any `json:"fields"`
+}
+
+type fixture struct {
+	dir, name, text string
+	want            want
+}
+
+// fixtures loads testdata/<dir>/*.txt with their goldens.
+func fixtures(t testing.TB, dir string) []fixture {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("testdata", dir, "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []fixture
+	for _, p := range paths {
+		text, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(strings.TrimSuffix(p, ".txt") + ".want.json")
+		if err != nil {
+			t.Fatalf("%s has no golden: %v", p, err)
+		}
+		f := fixture{dir: dir, name: filepath.Base(p), text: string(text)}
+		if err := json.Unmarshal(raw, &f.want); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// positives returns the fixtures of every registered type.
+func positives(t testing.TB) []fixture {
+	var out []fixture
+	for _, typ := range Registered() {
+		out = append(out, fixtures(t, string(typ))...)
+	}
+	return out
+}
+
+// asJSON gives fields the forms they have in the scan output, so that they
+// compare with the goldens (numbers as float64, dates as strings).
+func asJSON(t *testing.T, f coffre.Fields) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestEveryTypeHasFixtures: a new classifier cannot land without examples.
+func TestEveryTypeHasFixtures(t *testing.T) {
+	for _, typ := range Registered() {
+		if n := len(fixtures(t, string(typ))); n < 8 {
+			t.Errorf("%s: %d fixtures, want at least 8", typ, n)
+		}
+	}
+	if n := len(fixtures(t, "lookalikes")); n < 10 {
+		t.Errorf("lookalikes: %d fixtures, want at least 10", n)
+	}
+}
+
+func TestPositiveFixtures(t *testing.T) {
+	for _, f := range positives(t) {
+		t.Run(f.dir+"/"+f.name, func(t *testing.T) {
+			got := Classify(f.text)
+			if got.Type != f.want.Type || got.Subtype != f.want.Subtype {
+				t.Fatalf("got %s/%s, want %s/%s (scores %v)", got.Type, got.Subtype, f.want.Type, f.want.Subtype, got.Scores)
+			}
+			if diff := cmp.Diff(f.want.Fields, asJSON(t, got.Fields)); diff != "" {
+				t.Errorf("fields (-want +got):\n%s", diff)
+			}
+			if got.IssuedOn != f.want.IssuedOn {
+				t.Errorf("issued_on = %v, want %v", got.IssuedOn, f.want.IssuedOn)
+			}
+			if got.Confidence < 0.6 || got.Confidence > 1 {
+				t.Errorf("confidence = %v, want in [0.6, 1]", got.Confidence)
+			}
+		})
+	}
+}
+
+// TestLookalikes: documents that share words with accepted types must come
+// out unknown, and no classifier may even come near the bar on them.
+func TestLookalikes(t *testing.T) {
+	for _, f := range fixtures(t, "lookalikes") {
+		t.Run(f.name, func(t *testing.T) {
+			got := Classify(f.text)
+			if got.Type != coffre.TypeUnknown || len(got.Fields) != 0 {
+				t.Fatalf("got %s with %v, want unknown (scores %v)", got.Type, got.Fields, got.Scores)
+			}
+			for typ, s := range got.Scores {
+				if s > threshold-0.15 {
+					t.Errorf("%s scores %.2f, too close to the threshold %.2f", typ, s, threshold)
+				}
+			}
+			if got.Confidence < 0.5 {
+				t.Errorf("unknown with confidence %.2f, want >= 0.5", got.Confidence)
+			}
+		})
+	}
+}
+
+func TestScoresListEveryClassifier(t *testing.T) {
+	got := Classify("")
+	if len(got.Scores) != len(registry) {
+		t.Errorf("Scores has %d entries, want %d", len(got.Scores), len(registry))
+	}
+	if got.Type != coffre.TypeUnknown || got.Fields == nil {
+		t.Errorf("empty text: got %+v", got)
+	}
+}
+
+// TestGarbledFiscalNumberReconciled: the copy next to the label is garbled
+// into another valid-looking number; the two copies that agree win.
+func TestGarbledFiscalNumberReconciled(t *testing.T) {
+	text := strings.Join([]string{
+		"AVIS D'IMPÔT 2025 sur les revenus de l'année 2024",
+		"Numéro fiscal : 14 62 918 310 007",
+		"Revenu fiscal de référence : 11 240 €",
+		"Nombre de parts : 1",
+		"14 62 978 310 007",
+		"Direction générale des Finances publiques",
+		"Vos références 14 62 978 310 007",
+	}, "\n")
+	got := Classify(text)
+	if n := got.Fields["numero_fiscal"]; n != "1462978310007" {
+		t.Errorf("numero_fiscal = %v, want 1462978310007 (seen twice)", n)
+	}
+}
+
+func TestReferenceYearCheck(t *testing.T) {
+	text := "AVIS D'IMPÔT\nimpôt sur les revenus de l'année 2023\nRéférence de l'avis : 25 12 A345678 90\n" +
+		"Revenu fiscal de référence 15 000 €\nNombre de parts 1\nNuméro fiscal 12 34 567 890 123\nDGFiP"
+	got := Classify(text)
+	c := got.Checks
+	if len(c) != 1 || c[0].Name != "reference_avis_year" || c[0].OK {
+		t.Errorf("checks = %+v, want a failed reference_avis_year check", c)
+	}
+	if got.Fields["annee_revenus"] != 2023 {
+		t.Errorf("annee_revenus = %v, want the printed 2023", got.Fields["annee_revenus"])
+	}
+}
+
+func TestRegisterDuplicatePanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("registering a type twice did not panic")
+		}
+	}()
+	register(avisImposition{})
+}

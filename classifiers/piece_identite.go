@@ -1,0 +1,140 @@
+package classifiers
+
+import (
+	"regexp"
+	"strings"
+
+	"coffre"
+)
+
+func init() { register(pieceIdentite{}) }
+
+// pieceIdentite recognises French identity cards (both formats), passports
+// and residence permits from their printed labels and their MRZ.
+type pieceIdentite struct{}
+
+func (pieceIdentite) Type() coffre.DocType { return coffre.TypePieceIdentite }
+
+var (
+	titleCNI      = []string{"carte nationale d'identite", "identity card"}
+	titlePassport = []string{"passeport", "passport"}
+	titleTitre    = []string{"titre de sejour", "carte de sejour", "carte de resident", "residence permit", "titre d'identite republicain"}
+
+	labelsExpiry = []string{"date d'expir", "date d'expiration", "expiry date", "date of expiry", "valable jusqu'au", "date de fin de validite"}
+	labelsIssue  = []string{"delivree le", "delivre le", "date de delivrance", "date of issue", "date et lieu de delivrance"}
+	labelsBirth  = []string{"date de naiss", "date of birth", "ne(e) le", "nee le", "date et lieu de naissance"}
+	labelsNumber = []string{"n° du document", "document no", "passeport n°", "passport no", "carte nationale d'identite n°"}
+)
+
+// idSignals: an MRZ almost decides alone; otherwise a title plus the usual
+// identity labels are needed, each label weighing little.
+var idSignals = []signal{
+	{name: "mrz", weight: 0.6, test: func(d *Doc) bool { return d.MRZ().Kind != "" }},
+	{name: "title", weight: 0.35, phrases: concat(titleCNI, titlePassport, titleTitre)},
+	{name: "republique", weight: 0.1, phrases: []string{"republique francaise"}},
+	{name: "surname", weight: 0.06, phrases: []string{"surname", "nom d'usage", "nom de naissance"}},
+	{name: "given_names", weight: 0.06, phrases: []string{"prenoms", "prenom(s)", "given names"}},
+	{name: "sex", weight: 0.06, phrases: []string{"sexe"}},
+	{name: "nationality", weight: 0.06, phrases: []string{"nationalite", "nationality"}},
+	{name: "birth", weight: 0.06, phrases: labelsBirth},
+	{name: "birth_place", weight: 0.06, phrases: []string{"lieu de naissance", "place of birth"}},
+	{name: "expiry", weight: 0.06, phrases: labelsExpiry},
+	{name: "issue", weight: 0.06, phrases: labelsIssue},
+	{name: "holder", weight: 0.06, phrases: []string{"signature du titulaire", "taille", "height"}},
+}
+
+// idNegatives: letters that ask for an identity document, and other
+// official cards that share the labels but are not accepted here.
+var idNegatives = []signal{
+	{name: "letter", weight: 0.35, phrases: []string{"pieces a fournir", "pieces justificatives", "nous vous informons", "votre dossier", "madame, monsieur"}},
+	{name: "other_card", weight: 0.3, phrases: []string{"permis de conduire", "certificat d'immatriculation", "carte vitale", "attestation d'hebergement"}},
+}
+
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+func (pieceIdentite) Score(d *Doc) (float64, string) { return weigh(d, idSignals, idNegatives) }
+
+func (pieceIdentite) Extract(d *Doc) Result {
+	sub := idSubtype(d)
+	f := coffre.Fields{}
+	putDate(f, "expiry_date", d, labelsExpiry)
+	putDate(f, "issue_date", d, labelsIssue)
+	putDate(f, "birth_date", d, labelsBirth)
+	if n := idNumber(d, sub); n != "" {
+		f["document_number"] = n
+	}
+	if sub == coffre.SubtypeCNI {
+		if cf := cardFormat(d, f); cf != "" {
+			f["card_format"] = cf
+		}
+	}
+	r := Result{Subtype: sub, Fields: f, Confidence: share(f, "birth_date", "expiry_date", "document_number")}
+	r.IssuedOn, _ = f["issue_date"].(coffre.Date)
+	return r
+}
+
+// idSubtype trusts the MRZ first, then the printed title; a residence
+// permit is tested before the passport because it may mention one.
+func idSubtype(d *Doc) string {
+	switch {
+	case d.MRZ().Kind != "":
+		return d.MRZ().Kind
+	case d.Has(titleTitre...):
+		return coffre.SubtypeTitreSejour
+	case d.Has(titlePassport...) && !d.Has(titleCNI...):
+		return coffre.SubtypePasseport
+	}
+	return coffre.SubtypeCNI
+}
+
+// numberForms are the document number formats by subtype; old and new CNI
+// numbers differ (12 characters, 9 characters).
+var numberForms = map[string][]*regexp.Regexp{
+	coffre.SubtypeCNI:         {oldCNINumRe, td1NumRe},
+	coffre.SubtypePasseport:   {passportNumRe},
+	coffre.SubtypeTitreSejour: {td1NumRe},
+}
+
+// idNumber prefers the printed number next to its label, then the MRZ's.
+func idNumber(d *Doc, sub string) string {
+	parse := func(s string) (string, bool) {
+		for _, tok := range strings.FieldsFunc(strings.ToUpper(s), notAlnum) {
+			for _, re := range numberForms[sub] {
+				if re.MatchString(tok) && strings.ContainsAny(tok, "0123456789") {
+					return tok, true
+				}
+			}
+		}
+		return "", false
+	}
+	if n, ok := valueAfter(d, labelsNumber, parse); ok {
+		return n
+	}
+	return d.MRZ().documentNumber()
+}
+
+// cardFormat tells the laminated CNI ("old") from the 2021 card ("new"):
+// the MRZ layout first, then the bilingual labels, the old card's wording,
+// and the number's length.
+func cardFormat(d *Doc, f coffre.Fields) string {
+	n, _ := f["document_number"].(string)
+	switch {
+	case d.MRZ().Kind == coffre.SubtypeCNI && d.MRZ().oldCNI():
+		return "old"
+	case d.MRZ().Kind == coffre.SubtypeCNI:
+		return "new"
+	case d.Has("identity card", "document no", "date of birth"):
+		return "new"
+	case d.Has("carte valable jusqu'au") || len(n) == 12:
+		return "old"
+	case len(n) == 9:
+		return "new"
+	}
+	return ""
+}

@@ -1,0 +1,287 @@
+package classifiers
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"coffre"
+)
+
+// Doc is a document's text prepared once for every classifier: folded
+// (lower case, no accents, collapsed spaces) and "squashed" (letters only,
+// OCR look-alikes merged) so that keyword search survives OCR noise.
+type Doc struct {
+	Raw   string   // the text as given
+	Lines []string // folded, non-empty lines in reading order
+	Text  string   // Lines joined by "\n"
+
+	sq    []string // squashed form of each line
+	sqPos [][]int  // sqPos[i][j]: byte offset in Lines[i] just after squashed char j
+	all   string   // squashed form of the whole text, lines glued
+	words map[string]bool
+	memo  map[string]bool
+	mrz   *mrzInfo
+}
+
+// NewDoc prepares text for classification.
+func NewDoc(text string) *Doc {
+	d := &Doc{Raw: text, words: map[string]bool{}, memo: map[string]bool{}}
+	for _, l := range strings.Split(fold(text), "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			d.Lines = append(d.Lines, l)
+		}
+	}
+	d.Text = strings.Join(d.Lines, "\n")
+	var all strings.Builder
+	for _, l := range d.Lines {
+		s, pos := squash(l)
+		d.sq, d.sqPos = append(d.sq, s), append(d.sqPos, pos)
+		all.WriteString(s)
+		for _, w := range strings.FieldsFunc(l, notAlnum) {
+			d.words[squashWord(w)] = true
+		}
+	}
+	d.all = all.String()
+	return d
+}
+
+// fold lower-cases text and strips accents (é, ë, è → e) because OCR of
+// phone photos drops or confuses them freely.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'œ' || r == 'Œ':
+			b.WriteString("oe")
+		case r == '’' || r == '‘' || r == '`' || r == '´':
+			b.WriteByte('\'')
+		case r == '\f' || r == '\r':
+			b.WriteByte('\n')
+		case r == '\u00a0' || r == '\u202f' || r == '\t':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// lookalike maps characters that Tesseract confuses to one representative,
+// applied to both the text and the keywords so that "1mpôt", "impot" and
+// "lmpot" compare equal. Other digits and punctuation are dropped (0 bytes),
+// which makes split and glued words equal too.
+func lookalike(r rune) byte {
+	switch {
+	case r == '0':
+		return 'o'
+	case r == '1' || r == 'i' || r == '|' || r == '!' || r == 'l':
+		return 'l'
+	case r == '5':
+		return 's'
+	case r == '8':
+		return 'b'
+	case r >= 'a' && r <= 'z':
+		return byte(r)
+	}
+	return 0
+}
+
+// squash returns the look-alike letters of a folded line, with "rn" read as
+// "m" (a classic Tesseract confusion), and for each kept letter the byte
+// offset in s just after it.
+func squash(s string) (string, []int) {
+	out := make([]byte, 0, len(s))
+	pos := make([]int, 0, len(s))
+	for i, r := range s {
+		c := lookalike(r)
+		if c == 0 {
+			continue
+		}
+		end := i + len(string(r))
+		if c == 'n' && len(out) > 0 && out[len(out)-1] == 'r' {
+			out[len(out)-1], pos[len(pos)-1] = 'm', end
+			continue
+		}
+		out, pos = append(out, c), append(pos, end)
+	}
+	return string(out), pos
+}
+
+func squashWord(w string) string {
+	s, _ := squash(fold(w))
+	return s
+}
+
+// tolerance is how many edits a keyword of n squashed letters may carry:
+// none for short ones, whose fuzzy matches would be mostly accidental.
+func tolerance(n int) int {
+	switch {
+	case n <= 5:
+		return 0
+	case n <= 11:
+		return 1
+	case n <= 19:
+		return 2
+	}
+	return 3
+}
+
+// fuzzyEnd returns the end (exclusive) of the first approximate occurrence
+// of pat in text, within tolerance(len(pat)) edits, or -1. It is Sellers'
+// algorithm: edit distance where the match may start anywhere.
+func fuzzyEnd(text, pat string) int {
+	m := len(pat)
+	if m == 0 {
+		return -1
+	}
+	k := tolerance(m)
+	col := make([]int, m+1)
+	for i := range col {
+		col[i] = i
+	}
+	best := -1 // lowest cost of a match seen so far
+	for j := 0; j < len(text); j++ {
+		diag := 0 // D[0][j] is always 0: a match may start here
+		for i := 1; i <= m; i++ {
+			cost := 1
+			if pat[i-1] == text[j] {
+				cost = 0
+			}
+			up := col[i]
+			col[i] = min(diag+cost, up+1, col[i-1]+1)
+			diag = up
+		}
+		switch {
+		case best >= 0 && col[m] >= best:
+			return j // the match stopped improving: it ended before j
+		case col[m] <= k:
+			best = col[m]
+		}
+	}
+	if best >= 0 {
+		return len(text)
+	}
+	return -1
+}
+
+// Has reports whether any of the phrases occurs in the document, fuzzily:
+// across line breaks, with words split or glued and a few OCR errors.
+func (d *Doc) Has(phrases ...string) bool {
+	for _, p := range phrases {
+		found, ok := d.memo[p]
+		if !ok {
+			found = fuzzyEnd(d.all, squashWord(p)) >= 0
+			d.memo[p] = found
+		}
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// HasWord reports whether any of the words occurs as a whole token; it is
+// meant for short words ("caf", "kwh") whose fuzzy search would be noise.
+func (d *Doc) HasWord(words ...string) bool {
+	for _, w := range words {
+		if d.words[squashWord(w)] {
+			return true
+		}
+	}
+	return false
+}
+
+// hit is where a label was found: the line and the byte offset just after
+// the label in it.
+type hit struct{ line, end int }
+
+// labelHits returns every line holding one of the labels, in line order.
+func (d *Doc) labelHits(labels []string) []hit {
+	var hits []hit
+	for i, s := range d.sq {
+		for _, l := range labels {
+			if e := fuzzyEnd(s, squashWord(l)); e > 0 {
+				hits = append(hits, hit{i, d.sqPos[i][e-1]})
+				break
+			}
+		}
+	}
+	return hits
+}
+
+// lookahead is how many following lines may hold a label's value: tables
+// often print the value under the label, or OCR wraps it.
+const lookahead = 2
+
+// valuesAfter returns every value parse finds after one of the labels, on
+// the label's line or just below, in document order.
+func valuesAfter[T any](d *Doc, labels []string, parse func(string) (T, bool)) []T {
+	var out []T
+	for _, h := range d.labelHits(labels) {
+		if v, ok := parse(d.Lines[h.line][h.end:]); ok {
+			out = append(out, v)
+			continue
+		}
+		for i := h.line + 1; i <= h.line+lookahead && i < len(d.Lines); i++ {
+			if !valueLine(d.Lines[i]) {
+				continue
+			}
+			if v, ok := parse(d.Lines[i]); ok {
+				out = append(out, v)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// valueAfter returns the first value found after one of the labels.
+func valueAfter[T any](d *Doc, labels []string, parse func(string) (T, bool)) (T, bool) {
+	vs := valuesAfter(d, labels, parse)
+	if len(vs) == 0 {
+		var zero T
+		return zero, false
+	}
+	return vs[0], true
+}
+
+// valueLine reports whether a line looks like a bare value rather than
+// another label with its own value: at most two real words.
+func valueLine(s string) bool {
+	words := 0
+	for _, w := range strings.FieldsFunc(s, notAlnum) {
+		letters := 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters >= 3 && letters == len(w) {
+			words++
+		}
+	}
+	return words <= 2
+}
+
+// putDate stores under key the first date printed after one of the labels.
+func putDate(f coffre.Fields, key string, d *Doc, labels []string) {
+	if v, ok := valueAfter(d, labels, parseDate); ok {
+		f[key] = v
+	}
+}
+
+// share is the fraction of keys present in f: how complete a read was.
+func share(f coffre.Fields, keys ...string) float64 {
+	n := 0
+	for _, k := range keys {
+		if _, ok := f[k]; ok {
+			n++
+		}
+	}
+	return float64(n) / float64(len(keys))
+}

@@ -1,0 +1,124 @@
+package classifiers
+
+import (
+	"testing"
+	"time"
+
+	"coffre"
+)
+
+func TestHasToleratesOCR(t *testing.T) {
+	tests := []struct {
+		text, phrase string
+		want         bool
+	}{
+		{"Revenu fiscal de référence", "revenu fiscal de reference", true},
+		{"REVENUFISCAL DE REFE RENCE", "revenu fiscal de reference", true},  // glued and split
+		{"Revenu fiscaI de rëférence", "revenu fiscal de reference", true},  // I for l, ë
+		{"Rcvenu fisca de reference", "revenu fiscal de reference", true},   // two errors
+		{"Revenu\nfiscal de référence", "revenu fiscal de reference", true}, // wrapped
+		{"lMP0T SUR LE REVENU", "impot sur le revenu", true},
+		{"Nornbre de parts", "nombre de parts", true}, // rn for m
+		{"Revenu brut global", "revenu fiscal de reference", false},
+		{"taxe foncière", "taxe d'habitation", false},
+		{"sexe", "sexy", false}, // short words are matched exactly
+	}
+	for _, tt := range tests {
+		if got := NewDoc(tt.text).Has(tt.phrase); got != tt.want {
+			t.Errorf("Has(%q) in %q = %v, want %v", tt.phrase, tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestHasWordIsWholeToken(t *testing.T) {
+	d := NewDoc("Café de la gare — CAF du Nord")
+	if !d.HasWord("caf") {
+		t.Error(`"CAF" not found as a word`)
+	}
+	if NewDoc("Café de la gare").HasWord("caf") {
+		t.Error(`"Café" taken for the word "caf"`)
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	want := coffre.NewDate(2030, time.February, 11)
+	for _, s := range []string{"11 02 2030", "11.02.2030", "11/02/2030", ": 11-02-2030", "11022030", "1l/O2/2O30", "11 février 2030", "11 FEV. / FEB 2030"} {
+		if got, ok := parseDate(fold(s)); !ok || got != want {
+			t.Errorf("parseDate(%q) = %v, %v; want %v", s, got, ok, want)
+		}
+	}
+	if got, ok := parseDate("le 1er juillet 2026"); !ok || got != coffre.NewDate(2026, time.July, 1) {
+		t.Errorf("1er juillet 2026: got %v", got)
+	}
+	for _, s := range []string{"31/02/2030", "2030", "12 rue des lilas", ""} {
+		if got, ok := parseDate(s); ok {
+			t.Errorf("parseDate(%q) = %v, want no date", s, got)
+		}
+	}
+}
+
+func TestParseEuros(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{": 15 432 €", 15432, true},
+		{"15.432 euros", 15432, true},
+		{"28 9o4 €", 28904, true},
+		{"612,50 €", 612, true},
+		{"  63 118  ", 63118, true},
+		{"de septembre 2026 : 612 €", 612, true},
+		{"allocataire n° 1234567", 0, false},
+		{"date d'edition : 28/02/2026", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseEuros(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseEuros(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestParseReference(t *testing.T) {
+	for in, want := range map[string]string{
+		": 25 12 a345678 90":  "2512A34567890",
+		"2512a34567890":       "2512A34567890",
+		"25 l2 a345678 9o":    "2512A34567890", // digits misread in the outer groups
+		"25 12 a345678 90 x":  "2512A34567890",
+		"25 12 a345678 90b":   "2512A34567890", // a 14th letter added by the user
+		"la ref est inconnue": "",
+	} {
+		if got, _ := parseReference(in); got != want {
+			t.Errorf("parseReference(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMRZLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"IDFRABERTHIER<<<<<<<<<<<<<<<<<92C001":   "IDFRABERTHIER<<<<<<<<<<<<<<<<<92C001",
+		"IDFRALOISEAUKKKKKKKKKKKKKKKKKKKKKKKK":   "IDFRALOISEAU<<<<<<<<<<<<<<<<<<<<<<<<",
+		"ID FRA X4RTBPFW4 6 « « « « « « « « « «": "IDFRAX4RTBPFW46<<<<<<<<<<",
+		"P<FRASPECIMEN<<NATACHA(((((((((((((((":  "P<FRASPECIMEN<<NATACHA<<<<<<<<<<<<<<<",
+		"Revenu fiscal de référence":             "",
+		"12345678901234567890123456789":          "",
+	} {
+		if got := mrzLine(in); got != want {
+			t.Errorf("mrzLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFixDigits(t *testing.T) {
+	for in, want := range map[string]string{
+		"2o24":             "2024",
+		"l5 432 €":         "15 432 €",
+		"1er octobre":      "1er octobre",
+		"a345678 lol 1o/o": "a345678 lol 10/0",
+	} {
+		if got := fixDigits(in); got != want {
+			t.Errorf("fixDigits(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
