@@ -21,7 +21,7 @@ var (
 )
 
 var cafSignals = []signal{
-	{name: "title", weight: 0.35, phrases: []string{"attestation de paiement", "attestation de quotient familial", "attestation de droits"}},
+	{name: "title", weight: 0.35, required: true, headings: []string{"attestation de paiement", "attestation de quotient familial", "attestation de droits", "attestation de situation", "attestation de prestations", "attestation d'allocataire", "attestation"}},
 	{name: "issuer", weight: 0.3, phrases: []string{"caisse d'allocations familiales", "caisse des allocations familiales"}},
 	{name: "caf", weight: 0.15, words: []string{"caf"}, phrases: []string{"caf.fr", "caf de", "caf du", "caf des"}},
 	{name: "allocataire", weight: 0.15, phrases: []string{"allocataire", "matricule"}},
@@ -30,17 +30,7 @@ var cafSignals = []signal{
 		phrases: []string{"prime d'activite", "allocation de logement", "allocations familiales", "montant verse", "prestations"}},
 }
 
-// cafNegatives: a CAF letter says "attestation" and "allocataire" too but
-// asks for something; France Travail and the Assurance maladie issue
-// "attestations de paiement / de droits" of their own.
-var cafNegatives = []signal{
-	{name: "letter", weight: 0.3, phrases: []string{"pieces a fournir", "nous vous informons", "nous vous demandons", "merci de nous retourner", "nous avons besoin", "pieces justificatives"}},
-	{name: "dossier", weight: 0.7, phrases: []string{"votre dossier"}},
-	{name: "other_body", weight: 0.2, words: []string{"cpam", "msa"}, phrases: []string{"france travail", "pole emploi", "demandeur d'emploi", "assurance maladie", "securite sociale", "mutualite sociale agricole"}},
-	{name: "payslip", weight: 0.2, phrases: []string{"bulletin de paie", "bulletin de salaire", "net a payer"}},
-}
-
-func (attestationCAF) Score(d *Doc) (float64, string) { return weigh(d, cafSignals, cafNegatives) }
+func (attestationCAF) Score(d *Doc) (float64, string) { return weigh(d, cafSignals) }
 
 func (attestationCAF) Extract(d *Doc) Result {
 	f := coffre.Fields{}

@@ -24,7 +24,13 @@ var (
 )
 
 var avisSignals = []signal{
-	{name: "title", weight: 0.3, phrases: []string{"avis d'impot", "avis d'imposition", "impot sur le revenu", "impot sur les revenus", "situation declarative", "avis de non imposition"}},
+	// "Avis d'impôt" alone also titles the taxes foncières and taxe
+	// d'habitation notices: the title must name the income.
+	{name: "title", weight: 0.3, phrases: []string{"impot sur le revenu", "impot sur les revenus", "sur les revenus", "revenus de l'annee", "situation declarative", "avis de non imposition", "avis d'imposition sur le revenu"}},
+	// The numéro fiscal, référence, DGFiP and even the revenu fiscal de
+	// référence (for exemptions) are printed on the taxes foncières too;
+	// only the title, the parts and the income lines are the income tax's.
+	{name: "income_tax", required: true, phrases: []string{"impot sur le revenu", "impot sur les revenus", "sur les revenus", "revenus de l'annee", "situation declarative", "avis de non imposition", "nombre de parts", "nombre de part(s)", "revenu brut global", "revenu imposable"}},
 	{name: "rfr", weight: 0.25, phrases: []string{"revenu fiscal de reference"}},
 	{name: "parts", weight: 0.15, phrases: []string{"nombre de parts", "nombre de part(s)"}},
 	{name: "numero_fiscal", weight: 0.1, phrases: labelsNumeroFiscal},
@@ -35,18 +41,7 @@ var avisSignals = []signal{
 	{name: "recouvrement", weight: 0.05, phrases: []string{"date de mise en recouvrement"}},
 }
 
-// avisNegatives: the property/housing tax notices carry the same title
-// ("avis d'impôt … taxes foncières"), numéro fiscal, référence and DGFiP;
-// payslips print "impôt sur le revenu" for the withholding tax; the 2042
-// form is a declaration, not a notice.
-var avisNegatives = []signal{
-	{name: "taxe_fonciere", weight: 0.2, phrases: []string{"taxe fonciere", "taxes foncieres", "proprietes baties", "proprietes non baties", "adresse du bien", "revenu cadastral"}},
-	{name: "taxe_habitation", weight: 0.2, phrases: []string{"taxe d'habitation", "residences secondaires", "valeur locative"}},
-	{name: "payslip", weight: 0.2, phrases: []string{"bulletin de paie", "bulletin de salaire", "cumul imposable", "net a payer", "attestation de salaire", "salaire brut"}},
-	{name: "form", weight: 0.3, phrases: []string{"a remplir"}, words: []string{"cerfa"}},
-}
-
-func (avisImposition) Score(d *Doc) (float64, string) { return weigh(d, avisSignals, avisNegatives) }
+func (avisImposition) Score(d *Doc) (float64, string) { return weigh(d, avisSignals) }
 
 func (avisImposition) Extract(d *Doc) Result {
 	f := coffre.Fields{"document_kind": avisKind(d)}

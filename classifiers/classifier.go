@@ -1,14 +1,15 @@
 // Package classifiers recognises the kind of a French justificatif from its
 // OCR text and extracts its fields in the forms of the scan-output contract
-// (../shared/specs/scan-output.md).
+// (docs/scan-output.md).
 //
-// Each document type is one file that registers a Classifier from init.
+// Each accepted document type is one file that registers a Classifier from
+// init; documents that look like them but are not accepted (taxe foncière,
+// payslip, a CAF letter…) have classifiers too, in lookalikes.go.
 // Classifiers score a shared, normalised Doc with several independent,
-// weighted signals (titles, field labels, identifiers, issuers) and with
-// negative markers of look-alike documents, so that no single OCR-mangled
-// word decides. Classify keeps the best score only when it is both high
-// enough and clearly ahead of the runner-up: a wrong type is worse than
-// "unknown".
+// weighted signals (titles, field labels, identifiers, issuers), so that no
+// single OCR-mangled word decides. Classify keeps the best score only when
+// it is an accepted type, high enough and clearly ahead of the runner-up: a
+// wrong type is worse than "unknown".
 package classifiers
 
 import (
@@ -29,6 +30,9 @@ type Result struct {
 	IssuedOn   coffre.Date   // zero when unknown
 	Checks     []coffre.Check
 	Scores     map[coffre.DocType]float64 // every classifier's raw score, for eval/debug
+	// Lookalike names the kind of a document recognised but not accepted
+	// (e.g. "taxe_fonciere"), when Type is unknown because of it.
+	Lookalike string
 }
 
 // Classifier recognises one document type and extracts its fields.
@@ -42,21 +46,43 @@ type Classifier interface {
 	Extract(d *Doc) Result
 }
 
-var registry = map[coffre.DocType]Classifier{}
+var (
+	registry = map[coffre.DocType]Classifier{}
+	// accepted marks the types a scan may report; the others are
+	// look-alikes, recognised only to be refused.
+	accepted = map[coffre.DocType]bool{}
+)
 
-// register adds a classifier; it is called from the init of each type file.
+// register adds the classifier of an accepted type; it is called from the
+// init of each type file.
 func register(c Classifier) {
+	add(c)
+	accepted[c.Type()] = true
+}
+
+// registerLookalike adds the classifier of a document that must not pass
+// as an accepted type.
+func registerLookalike(c Classifier) { add(c) }
+
+func add(c Classifier) {
 	if _, dup := registry[c.Type()]; dup {
 		panic(fmt.Sprintf("classifiers: %s registered twice", c.Type()))
 	}
 	registry[c.Type()] = c
 }
 
-// Registered returns the types that have a classifier, sorted.
-func Registered() []coffre.DocType {
-	ts := make([]coffre.DocType, 0, len(registry))
+// Registered returns the accepted types, sorted.
+func Registered() []coffre.DocType { return sortedTypes(true) }
+
+// Lookalikes returns the kinds recognised only to be refused, sorted.
+func Lookalikes() []coffre.DocType { return sortedTypes(false) }
+
+func sortedTypes(isAccepted bool) []coffre.DocType {
+	var ts []coffre.DocType
 	for t := range registry {
-		ts = append(ts, t)
+		if accepted[t] == isAccepted {
+			ts = append(ts, t)
+		}
 	}
 	sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
 	return ts
@@ -74,27 +100,46 @@ const (
 func Classify(text string) Result {
 	d := NewDoc(text)
 	scores := make(map[coffre.DocType]float64, len(registry))
-	best, top, second := coffre.TypeUnknown, 0.0, 0.0
-	for _, t := range Registered() {
-		s, _ := registry[t].Score(d)
-		scores[t] = s
-		if s > top {
+	for t, c := range registry {
+		scores[t], _ = c.Score(d)
+	}
+	best, top, second := ranked(scores, func(coffre.DocType) bool { return true })
+	if accepted[best] && top >= threshold && top-second >= margin {
+		r := registry[best].Extract(d)
+		r.Type, r.Scores = best, scores
+		// A winner barely above the bar or shadowed by a runner-up is less
+		// sure.
+		r.Confidence = round2(math.Max(0, top-second/2) * fieldCover(r.Confidence))
+		if r.Fields == nil {
+			r.Fields = coffre.Fields{}
+		}
+		return r
+	}
+	r := Result{Type: coffre.TypeUnknown, Confidence: round2(1 - top), Fields: coffre.Fields{}, Scores: scores}
+	// Recognised as (or too close to) a document that is not accepted:
+	// unknown, as sure as that document is recognised.
+	if look, s, _ := ranked(scores, func(t coffre.DocType) bool { return !accepted[t] }); s >= threshold {
+		r.Lookalike, r.Confidence = string(look), round2(s)
+	}
+	return r
+}
+
+// ranked returns the best of the scores whose type keep accepts, its
+// score, and the runner-up's score, in a fixed order so that the result
+// does not depend on map order.
+func ranked(scores map[coffre.DocType]float64, keep func(coffre.DocType) bool) (best coffre.DocType, top, second float64) {
+	best = coffre.TypeUnknown
+	for _, t := range append(Registered(), Lookalikes()...) {
+		s := scores[t]
+		switch {
+		case !keep(t):
+		case s > top:
 			best, top, second = t, s, top
-		} else if s > second {
+		case s > second:
 			second = s
 		}
 	}
-	if best == coffre.TypeUnknown || top < threshold || top-second < margin {
-		return Result{Type: coffre.TypeUnknown, Confidence: round2(1 - top), Fields: coffre.Fields{}, Scores: scores}
-	}
-	r := registry[best].Extract(d)
-	r.Type, r.Scores = best, scores
-	// A winner barely above the bar or shadowed by a runner-up is less sure.
-	r.Confidence = round2(math.Max(0, top-second/2) * fieldCover(r.Confidence))
-	if r.Fields == nil {
-		r.Fields = coffre.Fields{}
-	}
-	return r
+	return best, top, second
 }
 
 // fieldCover turns the share of expected fields an extractor found (which
@@ -104,38 +149,42 @@ func fieldCover(found float64) float64 { return 0.8 + 0.2*math.Min(1, math.Max(0
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
-// signal is one piece of evidence: any of its phrases (fuzzy) or words
-// (exact tokens), or its test, found in the document.
+// signal is one piece of evidence: any of its phrases (fuzzy), headings
+// (fuzzy, beginning a line), words (exact tokens), or its test, found in
+// the document.
 type signal struct {
-	name    string
-	weight  float64
-	phrases []string
-	words   []string
-	test    func(*Doc) bool
+	name     string
+	weight   float64
+	phrases  []string
+	headings []string
+	words    []string
+	test     func(*Doc) bool
+	// required: without it the type cannot be accepted, whatever else is
+	// found (an attestation CAF must say it is an attestation).
+	required bool
 }
 
 func (s signal) found(d *Doc) bool {
-	return d.Has(s.phrases...) || d.HasWord(s.words...) || (s.test != nil && s.test(d))
+	return d.Has(s.phrases...) || d.HasHeading(s.headings...) || d.HasWord(s.words...) || (s.test != nil && s.test(d))
 }
 
-// weigh adds the weights of the positive signals found (capped at 1) and
-// multiplies by the weight of each negative one found: negatives are
-// factors below 1 so one look-alike marker sinks an otherwise good score.
-func weigh(d *Doc, pos, neg []signal) (float64, string) {
+// weigh adds the weights of the signals found, capped at 1. Evidence of a
+// look-alike is not subtracted here: the look-alike's own classifier
+// scores it, and Classify's margin keeps a close call unknown. A single
+// stray phrase ("net à payer" read in "montant à payer") thus cannot sink a
+// document that every other signal recognises.
+func weigh(d *Doc, signals []signal) (float64, string) {
 	var why []string
-	score := 0.0
-	for _, s := range pos {
-		if s.found(d) {
+	score, factor := 0.0, 1.0
+	for _, s := range signals {
+		switch {
+		case s.found(d):
 			score += s.weight
 			why = append(why, "+"+s.name)
+		case s.required:
+			factor = 0.5
+			why = append(why, "!"+s.name)
 		}
 	}
-	score = math.Min(1, score)
-	for _, s := range neg {
-		if s.found(d) {
-			score *= s.weight
-			why = append(why, "-"+s.name)
-		}
-	}
-	return score, strings.Join(why, " ")
+	return factor * math.Min(1, score), strings.Join(why, " ")
 }

@@ -43,13 +43,6 @@ var idSignals = []signal{
 	{name: "holder", weight: 0.06, phrases: []string{"signature du titulaire", "taille", "height"}},
 }
 
-// idNegatives: letters that ask for an identity document, and other
-// official cards that share the labels but are not accepted here.
-var idNegatives = []signal{
-	{name: "letter", weight: 0.35, phrases: []string{"pieces a fournir", "pieces justificatives", "nous vous informons", "votre dossier", "madame, monsieur"}},
-	{name: "other_card", weight: 0.3, phrases: []string{"permis de conduire", "certificat d'immatriculation", "carte vitale", "attestation d'hebergement"}},
-}
-
 func concat(lists ...[]string) []string {
 	var out []string
 	for _, l := range lists {
@@ -58,7 +51,7 @@ func concat(lists ...[]string) []string {
 	return out
 }
 
-func (pieceIdentite) Score(d *Doc) (float64, string) { return weigh(d, idSignals, idNegatives) }
+func (pieceIdentite) Score(d *Doc) (float64, string) { return weigh(d, idSignals) }
 
 func (pieceIdentite) Extract(d *Doc) Result {
 	sub := idSubtype(d)

@@ -185,6 +185,75 @@ func (d *Doc) Has(phrases ...string) bool {
 	return false
 }
 
+// HasHeading reports whether any of the phrases begins a line, as a title
+// does (a line may be glued to the next, for titles broken in two). A
+// phrase in the middle of a sentence ("téléchargez votre attestation de
+// paiement sur caf.fr", "une attestation de paiement") is no title.
+func (d *Doc) HasHeading(phrases ...string) bool {
+	for _, p := range phrases {
+		pat := squashWord(p)
+		for i := range d.Lines {
+			for _, start := range headStarts(d.Lines[i]) {
+				l := start
+				if i+1 < len(d.sq) {
+					l += d.sq[i+1]
+				}
+				// The first letters must be nearly right: the tolerance
+				// for the whole phrase would otherwise absorb a leading
+				// word.
+				if prefixDistance(l, pat[:min(6, len(pat))]) <= 1 && prefixDistance(l, pat) <= tolerance(len(pat)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// headStarts returns the squashed text of a line from its first word and,
+// when that word is a single stray mark OCR read before a title ("x"),
+// from its second.
+func headStarts(line string) []string {
+	words := strings.FieldsFunc(line, notAlnum)
+	if len(words) == 0 {
+		return nil
+	}
+	sq := make([]string, len(words))
+	for i, w := range words {
+		sq[i] = squashWord(w)
+	}
+	starts := []string{strings.Join(sq, "")}
+	if len(sq) > 1 && len(sq[0]) <= 1 {
+		starts = append(starts, strings.Join(sq[1:], ""))
+	}
+	return starts
+}
+
+// prefixDistance is the edit distance between pat and the closest prefix
+// of text: anchored at the start of text, free at its end.
+func prefixDistance(text, pat string) int {
+	text = text[:min(len(text), 2*len(pat))]
+	prev := make([]int, len(pat)+1) // distances of pat[:j] to text[:i]
+	for j := range prev {
+		prev[j] = j
+	}
+	best := prev[len(pat)]
+	cur := make([]int, len(pat)+1)
+	for i := 1; i <= len(text); i++ {
+		cur[0] = i
+		for j := 1; j <= len(pat); j++ {
+			cost := 1
+			if text[i-1] == pat[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j-1]+cost, prev[j]+1, cur[j-1]+1)
+		}
+		best = min(best, cur[len(pat)])
+		prev, cur = cur, prev
+	}
+	return best
+}
+
 // HasWord reports whether any of the words occurs as a whole token; it is
 // meant for short words ("caf", "kwh") whose fuzzy search would be noise.
 func (d *Doc) HasWord(words ...string) bool {
