@@ -43,6 +43,7 @@ type Report struct {
 	LookalikesTaken []string         // look-alikes classified as a target type
 	Errors          []string         // files that failed to scan
 	Wrong           []string         // misclassified files, for the eye
+	FieldMisses     []string         // wrong field values: file, field, want, got
 	ConfRight       []float64        // confidence of right type answers
 	ConfWrong       []float64        // confidence of wrong type answers
 	Timings         map[string][]time.Duration
@@ -93,13 +94,17 @@ func (r *Report) score(t Truth, rec coffre.Record, status func(coffre.Date) coff
 	r.Status.add(rec.Status == want)
 	r.ExpiresOn.add(rec.ExpiresOn == t.ExpiresOn)
 	for _, f := range ScoredFields[t.Type] {
-		want, ok := t.Fields[f]
-		if !ok {
+		want, known := t.Fields[f]
+		if !known {
 			continue
 		}
+		ok := normal(rec.Fields[f]) == normal(want)
 		tally := r.Fields[string(t.Type)+"."+f]
-		tally.add(normal(rec.Fields[f]) == normal(want))
+		tally.add(ok)
 		r.Fields[string(t.Type)+"."+f] = tally
+		if !ok && typeOK {
+			r.FieldMisses = append(r.FieldMisses, fmt.Sprintf("%s: %s want %s got %s", t.File, f, normal(want), normal(rec.Fields[f])))
+		}
 	}
 }
 
@@ -161,7 +166,7 @@ func (r Report) Print(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%v\t%v\n", k, Percentile(r.Timings[k], 50), Percentile(r.Timings[k], 95))
 	}
 	tw.Flush()
-	for _, l := range [][]string{r.LookalikesTaken, r.Wrong, r.Errors} {
+	for _, l := range [][]string{r.LookalikesTaken, r.Wrong, r.FieldMisses, r.Errors} {
 		for _, s := range l {
 			fmt.Fprintln(w, "  ", s)
 		}

@@ -1,6 +1,5 @@
 // Package ocr runs Tesseract, the only cgo in coffre: a Pool of gosseract
-// clients, one per OCR slot, for text, and Tesseract's orientation
-// detection (OSD) for pages that are upside down or turned.
+// clients, one per OCR slot.
 //
 // Tesseract is 5x faster here with one OpenMP thread per process than with
 // its default; OpenMP reads OMP_THREAD_LIMIT when the library loads, so the
@@ -86,8 +85,9 @@ type Pool struct {
 // the setting that makes Tesseract fast here.
 func ThreadLimitSet() bool { return os.Getenv("OMP_THREAD_LIMIT") == "1" }
 
-// NewPool returns a pool of n clients reading lang (e.g. "fra").
-func NewPool(n int, lang string) (*Pool, error) {
+// NewPool returns a pool of n clients reading lang (e.g. "fra") with
+// Tesseract's page segmentation mode psm (3: automatic, 6: one block).
+func NewPool(n int, lang string, psm int) (*Pool, error) {
 	if n < 1 {
 		n = 1
 	}
@@ -99,9 +99,8 @@ func NewPool(n int, lang string) (*Pool, error) {
 			return nil, fmt.Errorf("ocr: language %s: %w", lang, err)
 		}
 		// SetPageSegMode before the first recognition is lost when the
-		// engine is initialised; a variable survives it. psm 6 (one block)
-		// reads dot-leader tables on photos far better than psm 3.
-		if err := c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(int(gosseract.PSM_SINGLE_BLOCK))); err != nil {
+		// engine is initialised; a variable survives it.
+		if err := c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(psm)); err != nil {
 			p.Close()
 			return nil, fmt.Errorf("ocr: page segmentation mode: %w", err)
 		}

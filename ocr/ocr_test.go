@@ -45,7 +45,7 @@ var sample = []string{
 }
 
 func TestRecognize(t *testing.T) {
-	p, err := NewPool(1, "fra")
+	p, err := NewPool(1, "fra", 6)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestRecognize(t *testing.T) {
 }
 
 func TestRecognizeCancelled(t *testing.T) {
-	p, err := NewPool(1, "fra")
+	p, err := NewPool(1, "fra", 6)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,25 +79,6 @@ func TestRecognizeCancelled(t *testing.T) {
 	cancel()
 	if _, err := p.Recognize(ctx, renderLines(t, sample[:1])); err != context.Canceled {
 		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-}
-
-func TestOSD(t *testing.T) {
-	o, err := NewOSD(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.Close()
-	upright := renderLines(t, sample)
-	for _, turn := range []int{0, 90, 180, 270} {
-		got, err := o.Detect(context.Background(), rotateCW(upright, turn))
-		if err != nil {
-			t.Fatalf("turned %d: %v", turn, err)
-		}
-		// Turning the page back by Rotate must undo the turn.
-		if (turn+got.Rotate)%360 != 0 {
-			t.Errorf("page turned %d° clockwise: Rotate = %d (conf %.1f), want %d", turn, got.Rotate, got.Confidence, (360-turn)%360)
-		}
 	}
 }
 

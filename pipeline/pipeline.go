@@ -1,6 +1,6 @@
 // Package pipeline turns the bytes of one uploaded document into its scan
 // Record: intake (type, budgets, pages) → preprocess (crop, straighten,
-// scale, quality) → ocr (with orientation and the readability gate) →
+// scale, quality) → ocr (upside-down pages, readability gate) →
 // classify (type and fields) → policy (expiry and status).
 //
 // It declares what it needs from Tesseract as small interfaces, so it runs
@@ -35,17 +35,10 @@ type Recognizer interface {
 	Recognize(ctx context.Context, img *image.Gray) (Text, error)
 }
 
-// Orienter tells how many degrees (0, 90, 180, 270) a page must be turned
-// clockwise to be upright, and how sure it is.
-type Orienter interface {
-	Orient(ctx context.Context, img *image.Gray) (rotate int, confidence float64, err error)
-}
-
 // Pipeline scans documents. Its fields are set once, then Scan may be
 // called from many goroutines.
 type Pipeline struct {
 	Recognizer Recognizer
-	Orienter   Orienter // nil: pages are never turned after preprocessing
 	Policy     policy.Policy
 	Limits     intake.Limits
 	Logger     *slog.Logger // ids and timings only: never text read from a document

@@ -19,7 +19,6 @@ import (
 type fakeOCR struct {
 	text, turnedText string
 	conf, turnedConf float64
-	rotate           int // what the fake Orienter answers
 	calls            int
 }
 
@@ -31,8 +30,6 @@ func (f *fakeOCR) Recognize(_ context.Context, img *image.Gray) (Text, error) {
 	}
 	return Text{Text: text, MeanConfidence: conf, ConfidentChars: letters(text, conf)}, nil
 }
-
-func (f *fakeOCR) Orient(context.Context, *image.Gray) (int, float64, error) { return f.rotate, 5, nil }
 
 func letters(s string, conf float64) int {
 	if conf < 60 {
@@ -84,7 +81,7 @@ func pagePNG(t *testing.T) []byte {
 }
 
 func newTestPipeline(ocr *fakeOCR) *Pipeline {
-	return &Pipeline{Recognizer: ocr, Orienter: ocr, Policy: policy.Default(), Limits: intake.DefaultLimits()}
+	return &Pipeline{Recognizer: ocr, Policy: policy.Default(), Limits: intake.DefaultLimits()}
 }
 
 func TestScan(t *testing.T) {
@@ -100,9 +97,9 @@ func TestScan(t *testing.T) {
 		wantCalls  int
 	}{
 		{"avis read upright", fakeOCR{text: avisText, conf: 91}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
-		{"upside down, turned by OSD", fakeOCR{text: "ʇxǝʇ ǝlqısıllı", conf: 30, turnedText: avisText, turnedConf: 90, rotate: 180}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
-		{"OSD sees no turn", fakeOCR{text: avisText, conf: 65}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
-		{"too little confident text", fakeOCR{text: "l1 .. ,", conf: 20}, pagePNG, coffre.TypeUnknown, coffre.StatusUndetermined, false, false, 1},
+		{"upside down, read turned", fakeOCR{text: "ʇxǝʇ ǝlqısıllı", conf: 30, turnedText: avisText, turnedConf: 90}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
+		{"poor reading, turned is worse", fakeOCR{text: avisText, conf: 65, turnedText: "ʇxǝʇ", turnedConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
+		{"too little confident text, either way up", fakeOCR{text: "l1 .. ,", conf: 20}, pagePNG, coffre.TypeUnknown, coffre.StatusUndetermined, false, false, 2},
 		{"empty file", fakeOCR{}, func(*testing.T) []byte { return nil }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
 		{"not a document", fakeOCR{}, func(*testing.T) []byte { return []byte("bonjour, ceci est du texte") }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
 	}

@@ -21,6 +21,9 @@ type Config struct {
 	AsOf       coffre.Date // reference date for statuses; default: today
 	PolicyFile string      // JSON overriding the default validity policy; COFFRE_POLICY_FILE
 	Limits     intake.Limits
+	// PageSegMode is Tesseract's page segmentation mode;
+	// COFFRE_OCR_PSM; default 3 (see README, "Mesures").
+	PageSegMode int
 }
 
 // flags registers the shared options on fs and returns a function that
@@ -28,6 +31,7 @@ type Config struct {
 func (c *Config) flags(fs *flag.FlagSet) func() error {
 	c.Limits = intake.DefaultLimits()
 	fs.IntVar(&c.Workers, "workers", envInt("COFFRE_WORKERS", runtime.NumCPU()), "nombre de lectures OCR en parallèle")
+	c.PageSegMode = envInt("COFFRE_OCR_PSM", 3)
 	fs.StringVar(&c.PolicyFile, "policy", os.Getenv("COFFRE_POLICY_FILE"), "fichier JSON de règles de validité")
 	asOf := fs.String("as-of", "", "date de référence AAAA-MM-JJ (par défaut : aujourd'hui)")
 	return func() error {

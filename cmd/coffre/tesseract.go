@@ -12,29 +12,20 @@ import (
 // tesseract adapts the ocr package to what the pipeline asks for.
 type tesseract struct {
 	pool *ocr.Pool
-	osd  *ocr.OSD
 }
 
-func newTesseract(slots int) (*tesseract, error) {
+func newTesseract(slots, psm int) (*tesseract, error) {
 	if !ocr.ThreadLimitSet() {
 		slog.Warn("OMP_THREAD_LIMIT is not 1: Tesseract will be several times slower")
 	}
-	pool, err := ocr.NewPool(slots, "fra")
+	pool, err := ocr.NewPool(slots, "fra", psm)
 	if err != nil {
 		return nil, err
 	}
-	osd, err := ocr.NewOSD(slots)
-	if err != nil {
-		pool.Close()
-		return nil, err
-	}
-	return &tesseract{pool: pool, osd: osd}, nil
+	return &tesseract{pool: pool}, nil
 }
 
-func (t *tesseract) Close() {
-	t.pool.Close()
-	t.osd.Close()
-}
+func (t *tesseract) Close() { t.pool.Close() }
 
 // confidentWord is the word confidence from which Tesseract's reading is
 // trusted for the readability gate.
@@ -48,11 +39,6 @@ func (t *tesseract) Recognize(ctx context.Context, img *image.Gray) (pipeline.Te
 	return pipeline.Text{Text: res.Text, MeanConfidence: res.MeanConfidence(), ConfidentChars: res.ConfidentChars(confidentWord)}, nil
 }
 
-func (t *tesseract) Orient(ctx context.Context, img *image.Gray) (int, float64, error) {
-	o, err := t.osd.Detect(ctx, img)
-	return o.Rotate, o.Confidence, err
-}
-
 // newPipeline builds the real pipeline for cfg. Close the tesseract after
 // use.
 func newPipeline(cfg *Config, logger *slog.Logger) (*pipeline.Pipeline, *tesseract, error) {
@@ -60,9 +46,9 @@ func newPipeline(cfg *Config, logger *slog.Logger) (*pipeline.Pipeline, *tessera
 	if err != nil {
 		return nil, nil, err
 	}
-	tess, err := newTesseract(cfg.Workers)
+	tess, err := newTesseract(cfg.Workers, cfg.PageSegMode)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &pipeline.Pipeline{Recognizer: tess, Orienter: tess, Policy: pol, Limits: cfg.Limits, Logger: logger}, tess, nil
+	return &pipeline.Pipeline{Recognizer: tess, Policy: pol, Limits: cfg.Limits, Logger: logger}, tess, nil
 }

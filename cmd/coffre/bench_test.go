@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"image"
+	_ "image/jpeg"
+	_ "image/png"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"coffre"
+	"coffre/corpus"
+	"coffre/intake"
+)
+
+// BenchmarkPage measures the whole pipeline on one page next to the raw
+// Tesseract CLI on the same file in the same run, both with one OpenMP
+// thread (the Makefile exports OMP_THREAD_LIMIT=1). Compare ns/op of
+// pipeline/X with cli/X.
+func BenchmarkPage(b *testing.B) {
+	pages := map[string]string{
+		"clean": benchFile(b, func(t corpus.Truth, px int) bool {
+			return t.Rendering == "clean" && t.Type == coffre.TypeAvisImposition
+		}),
+		"photo12MP": benchFile(b, func(t corpus.Truth, px int) bool {
+			return t.Rendering == "photo" && t.IsReadable() && px >= 11_000_000
+		}),
+	}
+	cfg := Config{Workers: 1, AsOf: coffre.NewDate(2026, 11, 23), Limits: intake.DefaultLimits(), PageSegMode: 3}
+	p, tess, err := newPipeline(&cfg, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tess.Close()
+	for name, file := range pages {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("pipeline/"+name, func(b *testing.B) {
+			for b.Loop() {
+				if rec := p.Scan(context.Background(), file, data, cfg.AsOf); rec.Error != "" {
+					b.Fatal(rec.Error)
+				}
+			}
+		})
+		for _, psm := range []string{"3", "6"} {
+			b.Run("cli-psm"+psm+"/"+name, func(b *testing.B) {
+				for b.Loop() {
+					cmd := exec.Command("tesseract", file, "stdout", "-l", "fra", "--psm", psm)
+					cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+					if out, err := cmd.CombinedOutput(); err != nil {
+						b.Fatalf("%v: %s", err, out)
+					}
+				}
+			})
+		}
+	}
+}
+
+// benchFile returns the first corpus file that keep accepts, given its
+// truth and its pixel count.
+func benchFile(b *testing.B, keep func(corpus.Truth, int) bool) string {
+	b.Helper()
+	truths, err := corpus.Load(corpusDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, t := range truths {
+		if strings.HasSuffix(t.File, ".pdf") {
+			continue
+		}
+		f, err := os.Open(t.File)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, _, err := image.DecodeConfig(f)
+		f.Close()
+		if err == nil && keep(t, c.Width*c.Height) {
+			return t.File
+		}
+	}
+	b.Fatal("no such page in the corpus")
+	return ""
+}

@@ -1,0 +1,226 @@
+package preprocess
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"math"
+	"testing"
+)
+
+// goXHeight is the Go Regular x-height per em (1062/2048 units).
+const goXHeight = 0.519
+
+func prepared(t *testing.T, img image.Image) Result {
+	t.Helper()
+	res, err := Prepare(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// rotatePage turns a page's content by deg clockwise within a canvas of the
+// same size (white corners), like a slightly crooked scan.
+func rotatePage(g *image.Gray, deg float64) *image.Gray {
+	w, h := float64(g.Rect.Dx()), float64(g.Rect.Dy())
+	return warp(g, aboutCentres(w, h, w, h, -deg), g.Rect.Dx(), g.Rect.Dy())
+}
+
+func TestCrop(t *testing.T) {
+	page, _ := pageText(t, 900, 1200, 20)
+	tests := []struct {
+		name     string
+		img      image.Image
+		crop     bool
+		pageW    float64 // expected page width (px) in the input, before Scale
+		pageAsp  float64 // expected width/height of the output
+		maxError float64
+	}{
+		{"photo on wooden table", viaJPEG(t, photograph(page, table(1400, 1100, 1), rotatedQuad(700, 550, 660, 880, 6, 0.05)), 85), true, 660, 0.75, 0.06},
+		{"photo, straight", photograph(page, table(1200, 1000, 2), rotatedQuad(600, 500, 600, 800, 0, 0)), true, 600, 0.75, 0.03},
+		{"clean scan", page, false, 900, 0.75, 0.01},
+		{"no page at all", table(800, 600, 3), false, 800, 800.0 / 600, 0.01},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := prepared(t, tt.img)
+			if res.Cropped != tt.crop {
+				t.Fatalf("Cropped = %v, want %v", res.Cropped, tt.crop)
+			}
+			w, h := float64(res.Image.Rect.Dx()), float64(res.Image.Rect.Dy())
+			if asp := w / h; math.Abs(asp-tt.pageAsp) > tt.maxError*tt.pageAsp {
+				t.Errorf("aspect %.3f, want %.3f", asp, tt.pageAsp)
+			}
+			if pw := w / res.Scale; math.Abs(pw-tt.pageW) > tt.maxError*tt.pageW {
+				t.Errorf("page width %.0f (out %.0f / scale %.2f), want %.0f", pw, w, res.Scale, tt.pageW)
+			}
+		})
+	}
+}
+
+// uprightMargin reports the turn margin of an image: > 0 when its text lines are horizontal.
+func uprightMargin(g *image.Gray) float64 {
+	small := boxDown(g, max(1, max(g.Rect.Dx(), g.Rect.Dy())/workLong))
+	ink, _ := glyphs(binarize(small))
+	return findOrientation(ink).margin
+}
+
+func TestQuarterTurn(t *testing.T) {
+	page, _ := pageText(t, 850, 1100, 22)
+	tests := []struct {
+		name  string
+		img   image.Image
+		turns []int
+	}{
+		{"upright", page, []int{0}},
+		{"scan turned 90", rotateBy(page, 90), []int{90}},
+		{"scan turned 270", rotateBy(page, 270), []int{90}},
+		{"photo turned 93", viaJPEG(t, photograph(page, table(1300, 1000, 4), rotatedQuad(650, 500, 640, 830, 93, 0.04)), 85), []int{90}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := prepared(t, tt.img)
+			if res.Turned != tt.turns[0] {
+				t.Errorf("Turned = %d, want %d", res.Turned, tt.turns[0])
+			}
+			if m := uprightMargin(res.Image); m < turnMargin {
+				t.Errorf("output not upright: rows-vs-columns gap margin %.2f", m)
+			}
+		})
+	}
+}
+
+// rotateBy turns a gray image by a multiple of 90° clockwise.
+func rotateBy(g *image.Gray, deg int) *image.Gray {
+	for ; deg > 0; deg -= 90 {
+		w, h := g.Rect.Dx(), g.Rect.Dy()
+		r := image.NewGray(image.Rect(0, 0, h, w))
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				r.Pix[x*r.Stride+h-1-y] = g.Pix[y*g.Stride+x]
+			}
+		}
+		g = r
+	}
+	return g
+}
+
+func TestSkew(t *testing.T) {
+	page, _ := pageText(t, 1000, 1300, 24)
+	for _, deg := range []float64{3, -2, 7, 0.1} {
+		res := prepared(t, rotatePage(page, deg))
+		want := deg
+		if math.Abs(deg) <= minSkew {
+			want = 0 // not worth a resample
+		}
+		if math.Abs(res.Skew-want) > 0.5 {
+			t.Errorf("rotated %.1f°: Skew = %.2f, want %.1f ± 0.5", deg, res.Skew, want)
+		}
+		if res.Cropped || res.Turned != 0 {
+			t.Errorf("rotated %.1f°: Cropped=%v Turned=%d, want neither", deg, res.Cropped, res.Turned)
+		}
+	}
+}
+
+func TestScale(t *testing.T) {
+	for _, em := range []float64{20, 46, 90} {
+		page, _ := pageText(t, 1400, 1900, em)
+		res := prepared(t, page)
+		// x-height of the output from the font's metrics, not our estimator
+		xh := goXHeight * em * res.Scale
+		if xh < minXHeight-3 || xh > maxXHeight+3 {
+			t.Errorf("em %.0f px: Scale %.2f puts x-height at %.1f px, want %d..%d", em, res.Scale, xh, minXHeight, maxXHeight)
+		}
+		if w := float64(res.Image.Rect.Dx()); math.Abs(w-1400*res.Scale) > 2 {
+			t.Errorf("em %.0f px: output width %.0f, want %.0f", em, w, 1400*res.Scale)
+		}
+	}
+}
+
+func TestQuality(t *testing.T) {
+	page, _ := pageText(t, 900, 1200, 20)
+	photo := photograph(page, table(1400, 1100, 5), rotatedQuad(700, 550, 700, 930, 3, 0.04))
+	sharp := toGray(photo)
+	tests := []struct {
+		name         string
+		img          image.Image
+		blurry, dark bool
+		minC, maxC   float64
+	}{
+		{"sharp", viaJPEG(t, photo, 85), false, false, 80, 255},
+		// σ 2 px here ≈ σ 6 px on a 12 MP photo of the same page
+		{"blurred", blurGray(sharp, 2), true, false, 0, 255},
+		{"dim but readable", viaJPEG(t, darken(photo, 0.5), 85), false, false, 40, 255},
+		{"dark", viaJPEG(t, darken(photo, 0.15), 85), false, true, 0, 40},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := prepared(t, tt.img).Quality
+			if q.Blurry() != tt.blurry || q.Dark() != tt.dark {
+				t.Errorf("%+v: Blurry=%v Dark=%v, want %v %v", q, q.Blurry(), q.Dark(), tt.blurry, tt.dark)
+			}
+			if q.Contrast < tt.minC || q.Contrast > tt.maxC {
+				t.Errorf("Contrast %.0f, want %.0f..%.0f", q.Contrast, tt.minC, tt.maxC)
+			}
+		})
+	}
+}
+
+func TestHomography(t *testing.T) {
+	from := [4]point{{0, 0}, {100, 0}, {100, 140}, {0, 140}}
+	to := [4]point{{12.5, 30}, {410, 5}, {455, 620}, {-3, 580}}
+	m, ok := homography(from, to)
+	if !ok {
+		t.Fatal("solver failed")
+	}
+	for i := range from {
+		if p := m.apply(from[i]); dist(p, to[i]) > 1e-9 {
+			t.Errorf("corner %d maps to %v, want %v", i, p, to[i])
+		}
+	}
+	// composition: m∘m⁻¹ is the identity on an interior point
+	inv, _ := homography(to, from)
+	if p := m.mul(inv).apply(point{200, 300}); dist(p, point{200, 300}) > 1e-9 {
+		t.Errorf("m∘m⁻¹ moved a point to %v", p)
+	}
+	if _, ok := homography(from, [4]point{{0, 0}, {0, 0}, {0, 0}, {0, 0}}); ok {
+		t.Error("degenerate quad accepted")
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	page, _ := pageText(t, 300, 400, 14)
+	if _, err := Prepare(ctx, page); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if _, err := Prepare(context.Background(), image.NewGray(image.Rect(0, 0, 0, 0))); !errors.Is(err, ErrEmpty) {
+		t.Errorf("empty image: err = %v, want ErrEmpty", err)
+	}
+}
+
+func TestTurn(t *testing.T) {
+	// 1 2 3
+	// 4 5 6
+	g := image.NewGray(image.Rect(0, 0, 3, 2))
+	copy(g.Pix, []uint8{1, 2, 3, 4, 5, 6})
+	for _, tt := range []struct {
+		deg  int
+		w    int
+		want []uint8
+	}{
+		{0, 3, []uint8{1, 2, 3, 4, 5, 6}},
+		{90, 2, []uint8{4, 1, 5, 2, 6, 3}},
+		{180, 3, []uint8{6, 5, 4, 3, 2, 1}},
+		{270, 2, []uint8{3, 6, 2, 5, 1, 4}},
+		{-90, 2, []uint8{3, 6, 2, 5, 1, 4}},
+	} {
+		r := Turn(g, tt.deg)
+		if r.Rect.Dx() != tt.w || !bytes.Equal(r.Pix, tt.want) {
+			t.Errorf("Turn(%d) = %dx%d %v, want width %d %v", tt.deg, r.Rect.Dx(), r.Rect.Dy(), r.Pix, tt.w, tt.want)
+		}
+	}
+}
