@@ -17,7 +17,7 @@ func (attestationCAF) Type() coffre.DocType { return coffre.TypeAttestationCAF }
 
 var (
 	labelsAllocataire = []string{"numero allocataire", "n° allocataire", "allocataire n°", "numero de dossier", "matricule"}
-	labelsEdition     = []string{"date d'edition", "edite le", "edition du", "fait a", "etablie le"}
+	labelsEdition     = []string{"date d'edition", "d'edition :", "edite le", "edition du", "fait a", "etablie le"}
 )
 
 var cafSignals = []signal{
@@ -36,6 +36,8 @@ func (attestationCAF) Extract(d *Doc) Result {
 	f := coffre.Fields{}
 	// Usually 7 digits; 6 to 8 keeps postcodes (5) and phone numbers (10) out.
 	if n, ok := valueAfter(d, labelsAllocataire, digitsParser(6, 8)); ok {
+		f["numero_allocataire"] = n
+	} else if n, ok := loneAllocataire(d); ok {
 		f["numero_allocataire"] = n
 	}
 	if v, ok := editionDate(d); ok {
@@ -66,4 +68,23 @@ func editionDate(d *Doc) (coffre.Date, bool) {
 		}
 	}
 	return coffre.Date{}, false
+}
+
+// loneNumberRe is a line holding only a 6-8 digit number.
+var loneNumberRe = regexp.MustCompile(`^\D{0,2}(\d{6,8})\D{0,2}$`)
+
+// loneAllocataire finds the numéro allocataire printed alone on its line:
+// in a two-column header OCR reads the labels' block and the values'
+// block apart, so the number is no longer next to its label. Only a
+// document that has the label is searched.
+func loneAllocataire(d *Doc) (string, bool) {
+	if len(d.labelHits(labelsAllocataire)) == 0 {
+		return "", false
+	}
+	for _, l := range d.Lines {
+		if m := loneNumberRe.FindStringSubmatch(fixDigits(l)); m != nil {
+			return m[1], true
+		}
+	}
+	return "", false
 }

@@ -3,6 +3,7 @@ package classifiers
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,10 +49,7 @@ func (avisImposition) Extract(d *Doc) Result {
 	if n := reconcile(fiscalNumbers(d)); n != "" {
 		f["numero_fiscal"] = n
 	}
-	ref, _ := valueAfter(d, labelsReference, parseReference)
-	if ref == "" {
-		ref = anyReference(d)
-	}
+	ref := reconcile(references(d, f["numero_fiscal"]))
 	if ref != "" {
 		f["reference_avis"] = ref
 	}
@@ -153,14 +151,21 @@ func parseReference(s string) (string, bool) {
 
 var refGroupedRe = regexp.MustCompile(`\b\d{2} \d{2} [a-z0-9]{7} \d{2}\b`)
 
-// anyReference finds a référence without its label, by its grouping.
-func anyReference(d *Doc) string {
+// references lists every reading of the référence d'avis: each copy
+// printed with its 2-2-7-2 grouping counts 1, one next to its label half a
+// point more. A 13-digit number next to the label may be the numéro fiscal
+// of a detachable coupon ("1620377894565 2536069613906"): never that.
+func references(d *Doc, numeroFiscal any) []candidate {
+	var out []candidate
 	for _, l := range d.Lines {
-		if m := refGroupedRe.FindString(l); m != "" {
-			return strings.ToUpper(strings.ReplaceAll(m, " ", ""))
+		for _, m := range refGroupedRe.FindAllString(l, -1) {
+			out = append(out, candidate{strings.ToUpper(strings.ReplaceAll(m, " ", "")), 1})
 		}
 	}
-	return ""
+	for _, v := range valuesAfter(d, labelsReference, parseReference) {
+		out = append(out, candidate{v, 0.5})
+	}
+	return slices.DeleteFunc(out, func(c candidate) bool { return c.value == numeroFiscal })
 }
 
 var (

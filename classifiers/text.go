@@ -1,6 +1,9 @@
 package classifiers
 
 import (
+	"fmt"
+	"math"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -265,17 +268,22 @@ func (d *Doc) HasWord(words ...string) bool {
 	return false
 }
 
-// hit is where a label was found: the line and the byte offset just after
-// the label in it.
-type hit struct{ line, end int }
+// hit is where a label was found: the line, and the byte offsets of the
+// label's start and just after its end in it.
+type hit struct{ line, start, end int }
 
 // labelHits returns every line holding one of the labels, in line order.
 func (d *Doc) labelHits(labels []string) []hit {
 	var hits []hit
 	for i, s := range d.sq {
 		for _, l := range labels {
-			if e := fuzzyEnd(s, squashWord(l)); e > 0 {
-				hits = append(hits, hit{i, d.sqPos[i][e-1]})
+			pat := squashWord(l)
+			if e := fuzzyEnd(s, pat); e > 0 {
+				start := 0
+				if b := e - len(pat); b > 0 {
+					start = d.sqPos[i][b-1]
+				}
+				hits = append(hits, hit{i, start, d.sqPos[i][e-1]})
 				break
 			}
 		}
@@ -292,7 +300,8 @@ const lookahead = 2
 func valuesAfter[T any](d *Doc, labels []string, parse func(string) (T, bool)) []T {
 	var out []T
 	for _, h := range d.labelHits(labels) {
-		if v, ok := parse(d.Lines[h.line][h.end:]); ok {
+		line := d.Lines[h.line]
+		if v, ok := onLabelLine(line[h.end:], parse); ok {
 			out = append(out, v)
 			continue
 		}
@@ -300,10 +309,75 @@ func valuesAfter[T any](d *Doc, labels []string, parse func(string) (T, bool)) [
 			if !valueLine(d.Lines[i]) {
 				continue
 			}
-			if v, ok := parse(d.Lines[i]); ok {
+			if v, ok := inColumn(d.Lines[i], float64(h.start)/float64(len(line)), parse); ok {
 				out = append(out, v)
 				break
 			}
+		}
+	}
+	return out
+}
+
+// leaderRun is the length past which the rest of a label's line is a table
+// row whose dot leaders OCR read as junk ("Nombre de parts 15 risisie… 2").
+const leaderRun = 40
+
+// onLabelLine reads the value after a label on its own line: the first one,
+// or on a long table row the right-aligned last one.
+func onLabelLine[T any](rest string, parse func(string) (T, bool)) (T, bool) {
+	if len(rest) > leaderRun {
+		if v, ok := parse(numericTail.FindString(rest)); ok {
+			return v, true
+		}
+	}
+	return parse(rest)
+}
+
+// numericTail is the number, amount or date that ends a line.
+var numericTail = regexp.MustCompile(`[\d][\d ,./]*(?:€|eur|euros?|e)?\s*$`)
+
+// inColumn reads, on the line below a label, the value in the label's
+// column: labels side by side ("Date de délivrance  Date d'expiration")
+// have their values side by side on the next line. at is the label's start
+// as a fraction of its line's length.
+func inColumn[T any](line string, at float64, parse func(string) (T, bool)) (T, bool) {
+	first, ok := parse(line)
+	vs := valuesIn(line, parse)
+	if !ok || len(vs) == 0 {
+		return first, ok
+	}
+	best := vs[0]
+	for _, v := range vs[1:] {
+		if math.Abs(v.at-at) < math.Abs(best.at-at) {
+			best = v
+		}
+	}
+	return best.v, true
+}
+
+// placed is a value and where it starts, as a fraction of its line.
+type placed[T any] struct {
+	v  T
+	at float64
+}
+
+// valuesIn lists the values parse reads from each word of s on, skipping
+// the words a value already spans. Parsers anchored to the whole string
+// find nothing here; callers parse the whole string first.
+func valuesIn[T any](s string, parse func(string) (T, bool)) []placed[T] {
+	var out []placed[T]
+	var last string
+	for off := 0; off < len(s); off++ {
+		if off > 0 && s[off-1] != ' ' || s[off] == ' ' {
+			continue // not the start of a word
+		}
+		v, ok := parse(s[off:])
+		if !ok {
+			continue
+		}
+		if key := fmt.Sprint(v); key != last {
+			out = append(out, placed[T]{v, float64(off) / float64(len(s))})
+			last = key
 		}
 	}
 	return out
