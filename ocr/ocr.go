@@ -105,10 +105,13 @@ func NewPool(n int, lang string, psm int) (*Pool, error) {
 			return nil, fmt.Errorf("ocr: page segmentation mode: %w", err)
 		}
 		// A PGM carries no resolution; without one Tesseract guesses 70
-		// dpi and warns on every page.
-		if err := c.SetVariable("user_defined_dpi", "300"); err != nil {
-			p.Close()
-			return nil, fmt.Errorf("ocr: resolution: %w", err)
+		// dpi and warns on every page. Its other diagnostics go to
+		// stderr too, mixed with coffre's structured logs: drop them.
+		for k, v := range map[gosseract.SettableVariable]string{"user_defined_dpi": "300", "debug_file": os.DevNull} {
+			if err := c.SetVariable(k, v); err != nil {
+				p.Close()
+				return nil, fmt.Errorf("ocr: set %s: %w", k, err)
+			}
 		}
 		p.clients <- c
 	}

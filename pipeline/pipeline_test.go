@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"coffre"
@@ -152,5 +153,20 @@ func TestScanCancelled(t *testing.T) {
 	rec := newTestPipeline(ocr).Scan(ctx, "f", pagePNG(t), coffre.NewDate(2026, 1, 1))
 	if rec.Error == "" || ocr.calls != 0 {
 		t.Errorf("cancelled scan: error %q after %d OCR calls; want an error and no OCR", rec.Error, ocr.calls)
+	}
+}
+
+func TestScanLookalikeMessage(t *testing.T) {
+	text := `DIRECTION GÉNÉRALE DES FINANCES PUBLIQUES
+AVIS D'IMPÔT 2025 TAXES FONCIÈRES
+Numéro fiscal : 12 34 567 890 123
+Référence de l'avis : 25 12 A345678 90
+Propriétés bâties - Adresse du bien : 3 rue des Lilas
+Revenu cadastral 1 204 - Base d'imposition 602
+Commune, intercommunalité, taxe spéciale d'équipement
+Montant à payer 812 €`
+	rec := newTestPipeline(&fakeOCR{text: text, conf: 90}).Scan(context.Background(), "f", pagePNG(t), coffre.NewDate(2026, 1, 1))
+	if rec.Type != coffre.TypeUnknown || len(rec.Messages) != 1 || !strings.Contains(rec.Messages[0], "taxe foncière") {
+		t.Errorf("type %s, messages %q; want unknown and a message naming the taxe foncière", rec.Type, rec.Messages)
 	}
 }

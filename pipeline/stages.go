@@ -122,7 +122,23 @@ func (p *Pipeline) classify(_ context.Context, r *run) error {
 	}
 	r.rec.IssuedOn = res.IssuedOn
 	r.rec.Checks = append(r.rec.Checks, res.Checks...)
+	if label, ok := lookalikeLabels[res.Lookalike]; ok && r.readable() {
+		r.rec.Messages = append(r.rec.Messages, "Ce document semble être "+label+" : ce n'est pas un justificatif pris en charge (avis d'impôt sur le revenu, pièce d'identité, attestation CAF).")
+	}
 	return nil
+}
+
+// lookalikeLabels name, for the agent, the documents recognised but not
+// accepted.
+var lookalikeLabels = map[string]string{
+	"taxe_fonciere":               "un avis de taxe foncière",
+	"taxe_habitation":             "un avis de taxe d'habitation",
+	"bulletin_paie":               "un bulletin de paie",
+	"facture":                     "une facture",
+	"courrier":                    "un courrier",
+	"attestation_autre_organisme": "une attestation d'un autre organisme que la CAF",
+	"autre_titre":                 "un autre titre (permis, carte grise, carte Vitale…)",
+	"declaration_revenus":         "une déclaration de revenus, pas l'avis d'impôt",
 }
 
 func (p *Pipeline) applyPolicy(_ context.Context, r *run) error {
