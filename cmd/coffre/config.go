@@ -66,14 +66,30 @@ func envInt(name string, def int) int {
 	return n
 }
 
-// parse parses args with fs and reports misuse on stderr.
-func parse(fs *flag.FlagSet, args []string, stderr io.Writer, complete func() error) bool {
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+// newFlags returns the flag set of a subcommand with the shared options
+// registered into cfg, and the function that completes cfg once parsed.
+func newFlags(name, synopsis string, cfg *Config, stderr io.Writer) (*flag.FlagSet, func() error) {
+	fl := flag.NewFlagSet(name, flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprintf(stderr, "usage : coffre %s %s\n", name, synopsis)
+		fl.PrintDefaults()
+	}
+	return fl, cfg.flags(fl)
+}
+
+// parseArgs parses args and checks the number of operands, reporting
+// misuse on stderr.
+func parseArgs(fl *flag.FlagSet, args []string, stderr io.Writer, complete func() error, operandsOK func(n int) bool) bool {
+	if err := fl.Parse(args); err != nil {
 		return false
 	}
 	if err := complete(); err != nil {
 		fmt.Fprintln(stderr, "coffre :", err)
+		return false
+	}
+	if !operandsOK(fl.NArg()) {
+		fl.Usage()
 		return false
 	}
 	return true

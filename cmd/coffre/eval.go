@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"coffre"
 	"coffre/corpus"
@@ -14,26 +12,15 @@ import (
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var cfg Config
-	fl := flag.NewFlagSet("eval", flag.ContinueOnError)
-	complete := cfg.flags(fl)
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage : coffre eval [--as-of AAAA-MM-JJ] [--workers N] DOSSIER")
-		fl.PrintDefaults()
-	}
-	if !parse(fl, args, stderr, complete) {
+	fl, complete := newFlags("eval", "[--as-of AAAA-MM-JJ] [--workers N] DOSSIER", &cfg, stderr)
+	if !parseArgs(fl, args, stderr, complete, func(n int) bool { return n == 1 }) {
 		return exitUsage
 	}
-	if fl.NArg() != 1 {
-		fl.Usage()
-		return exitUsage
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	p, tess, err := newPipeline(&cfg, logger)
-	if err != nil {
-		fmt.Fprintln(stderr, "coffre :", err)
+	p, done, ok := openPipeline(&cfg, stderr)
+	if !ok {
 		return exitFail
 	}
-	defer tess.Close()
+	defer done()
 	rep, err := evaluate(ctx, p, fl.Arg(0), cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "coffre :", err)

@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"sync"
 
@@ -18,27 +15,16 @@ import (
 
 func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var cfg Config
-	fl := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fl, complete := newFlags("scan", "[--as-of AAAA-MM-JJ] [--json] [--workers N] FICHIER...", &cfg, stderr)
 	asJSON := fl.Bool("json", false, "un objet JSON par fichier et par ligne")
-	complete := cfg.flags(fl)
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage : coffre scan [--as-of AAAA-MM-JJ] [--json] [--workers N] FICHIER...")
-		fl.PrintDefaults()
-	}
-	if !parse(fl, args, stderr, complete) {
+	if !parseArgs(fl, args, stderr, complete, func(n int) bool { return n > 0 }) {
 		return exitUsage
 	}
-	if fl.NArg() == 0 {
-		fl.Usage()
-		return exitUsage
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	p, tess, err := newPipeline(&cfg, logger)
-	if err != nil {
-		fmt.Fprintln(stderr, "coffre :", err)
+	p, done, ok := openPipeline(&cfg, stderr)
+	if !ok {
 		return exitFail
 	}
-	defer tess.Close()
+	defer done()
 	print := printTable(stdout)
 	if *asJSON {
 		print = printJSON(stdout)

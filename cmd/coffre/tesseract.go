@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"image"
+	"io"
 	"log/slog"
 
 	"coffre/ocr"
@@ -51,4 +53,21 @@ func newPipeline(cfg *Config, logger *slog.Logger) (*pipeline.Pipeline, *tessera
 		return nil, nil, err
 	}
 	return &pipeline.Pipeline{Recognizer: tess, Policy: pol, Limits: cfg.Limits, Logger: logger}, tess, nil
+}
+
+// warnLogger logs to w what needs a person's attention: a one-shot command
+// prints its results, not its progress.
+func warnLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// openPipeline builds the pipeline of a one-shot command, reporting on
+// stderr why it cannot; done frees Tesseract.
+func openPipeline(cfg *Config, stderr io.Writer) (p *pipeline.Pipeline, done func(), ok bool) {
+	p, tess, err := newPipeline(cfg, warnLogger(stderr))
+	if err != nil {
+		fmt.Fprintln(stderr, "coffre :", err)
+		return nil, nil, false
+	}
+	return p, tess.Close, true
 }
