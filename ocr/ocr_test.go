@@ -96,3 +96,29 @@ func rotateCW(g *image.Gray, deg int) *image.Gray {
 	}
 	return g
 }
+
+func TestUpsideDown(t *testing.T) {
+	upright := renderLines(t, append(sample, sample...))
+	turned := image.NewGray(upright.Rect)
+	n := len(upright.Pix)
+	for i, v := range upright.Pix {
+		turned.Pix[n-1-i] = v
+	}
+	for _, tt := range []struct {
+		name string
+		img  *image.Gray
+		want bool
+	}{{"upright", upright, false}, {"upside down", turned, true}} {
+		ud, conf, ok := UpsideDown(tt.img)
+		if !ok || ud != tt.want || conf < 5 {
+			t.Errorf("%s: upside down %v (confidence %.1f, ok %v), want %v with confidence ≥ 5", tt.name, ud, conf, ok, tt.want)
+		}
+	}
+	blank := image.NewGray(image.Rect(0, 0, 500, 500))
+	for i := range blank.Pix {
+		blank.Pix[i] = 255
+	}
+	if ud, conf, _ := UpsideDown(blank); ud || conf >= 5 {
+		t.Errorf("blank page: upside down %v with confidence %.1f, want no confident verdict", ud, conf)
+	}
+}

@@ -35,10 +35,17 @@ type Recognizer interface {
 	Recognize(ctx context.Context, img *image.Gray) (Text, error)
 }
 
+// Orienter tells, without OCR, whether a page's text is upside down and
+// how sure it is.
+type Orienter interface {
+	UpsideDown(img *image.Gray) (upsideDown bool, confidence float64, ok bool)
+}
+
 // Pipeline scans documents. Its fields are set once, then Scan may be
 // called from many goroutines.
 type Pipeline struct {
 	Recognizer Recognizer
+	Orienter   Orienter // nil: upside-down pages are found by their poor reading only
 	Policy     policy.Policy
 	Limits     intake.Limits
 	Logger     *slog.Logger // ids and timings only: never text read from a document

@@ -17,19 +17,39 @@ import (
 )
 
 // fakeOCR reads a fixed text, or a second one once the page was turned.
+// As an Orienter it answers upsideDown with confidence 20.
 type fakeOCR struct {
 	text, turnedText string
 	conf, turnedConf float64
+	upsideDown       bool
 	calls            int
+	markerTopLeft    bool // the first page it read had pagePNG's marker at the top left
 }
+
+func (f *fakeOCR) UpsideDown(*image.Gray) (bool, float64, bool) { return f.upsideDown, 20, true }
 
 func (f *fakeOCR) Recognize(_ context.Context, img *image.Gray) (Text, error) {
 	f.calls++
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	if f.calls == 1 {
+		f.markerTopLeft = meanIn(img, image.Rect(0, 0, w/4, h/12)) < meanIn(img, image.Rect(w*3/4, h*11/12, w, h))
+	}
 	text, conf := f.text, f.conf
 	if f.calls > 1 {
 		text, conf = f.turnedText, f.turnedConf
 	}
 	return Text{Text: text, MeanConfidence: conf, ConfidentChars: letters(text, conf)}, nil
+}
+
+func meanIn(img *image.Gray, r image.Rectangle) int {
+	sum, n := 0, 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			sum += int(img.GrayAt(x, y).Y)
+			n++
+		}
+	}
+	return sum / max(n, 1)
 }
 
 func letters(s string, conf float64) int {
@@ -63,6 +83,11 @@ func pagePNG(t *testing.T) []byte {
 	for i := range img.Pix {
 		img.Pix[i] = 245
 	}
+	for y := 20; y < 120; y++ { // a marker, to tell which way up OCR saw the page
+		for x := 60; x < 300; x++ {
+			img.SetGray(x, y, color.Gray{0})
+		}
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for line := 150; line < 1600; line += 60 {
 		for x := 100; x < 1100; x += 14 + rng.IntN(10) {
@@ -82,7 +107,7 @@ func pagePNG(t *testing.T) []byte {
 }
 
 func newTestPipeline(ocr *fakeOCR) *Pipeline {
-	return &Pipeline{Recognizer: ocr, Policy: policy.Default(), Limits: intake.DefaultLimits()}
+	return &Pipeline{Recognizer: ocr, Orienter: ocr, Policy: policy.Default(), Limits: intake.DefaultLimits()}
 }
 
 func TestScan(t *testing.T) {
@@ -99,6 +124,7 @@ func TestScan(t *testing.T) {
 	}{
 		{"avis read upright", fakeOCR{text: avisText, conf: 91}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
 		{"upside down, read turned", fakeOCR{text: "ʇxǝʇ ǝlqısıllı", conf: 30, turnedText: avisText, turnedConf: 90}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
+		{"found upside down before OCR", fakeOCR{text: avisText, conf: 91, upsideDown: true}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
 		{"poor reading, turned is worse", fakeOCR{text: avisText, conf: 65, turnedText: "ʇxǝʇ", turnedConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
 		{"too little confident text, either way up", fakeOCR{text: "l1 .. ,", conf: 20}, pagePNG, coffre.TypeUnknown, coffre.StatusUndetermined, false, false, 2},
 		{"empty file", fakeOCR{}, func(*testing.T) []byte { return nil }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
@@ -116,6 +142,9 @@ func TestScan(t *testing.T) {
 			}
 			if ocr.calls != tt.wantCalls {
 				t.Errorf("OCR ran %d times, want %d", ocr.calls, tt.wantCalls)
+			}
+			if tt.wantCalls > 0 && ocr.markerTopLeft == tt.ocr.upsideDown {
+				t.Errorf("first OCR saw the marker at the top left: %v; the page was found upside down: %v", ocr.markerTopLeft, tt.ocr.upsideDown)
 			}
 			if tt.wantError {
 				return

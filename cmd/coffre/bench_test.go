@@ -7,6 +7,7 @@ import (
 	_ "image/png"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,8 +18,8 @@ import (
 
 // BenchmarkPage measures the whole pipeline on one page next to the raw
 // Tesseract CLI on the same file in the same run, both with one OpenMP
-// thread (the Makefile exports OMP_THREAD_LIMIT=1). Compare ns/op of
-// pipeline/X with cli/X.
+// thread (the Makefile exports OMP_THREAD_LIMIT=1) and the same page
+// segmentation mode. Compare ns/op of pipeline/X with cli/X.
 func BenchmarkPage(b *testing.B) {
 	pages := map[string]string{
 		"clean": benchFile(b, func(t corpus.Truth, px int) bool {
@@ -46,17 +47,15 @@ func BenchmarkPage(b *testing.B) {
 				}
 			}
 		})
-		for _, psm := range []string{"3", "6"} {
-			b.Run("cli-psm"+psm+"/"+name, func(b *testing.B) {
-				for b.Loop() {
-					cmd := exec.Command("tesseract", file, "stdout", "-l", "fra", "--psm", psm)
-					cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-					if out, err := cmd.CombinedOutput(); err != nil {
-						b.Fatalf("%v: %s", err, out)
-					}
+		b.Run("cli/"+name, func(b *testing.B) {
+			for b.Loop() {
+				cmd := exec.Command("tesseract", file, "stdout", "-l", "fra", "--psm", strconv.Itoa(cfg.PageSegMode))
+				cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("%v: %s", err, out)
 				}
-			})
-		}
+			}
+		})
 	}
 }
 

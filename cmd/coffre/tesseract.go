@@ -29,6 +29,8 @@ func newTesseract(slots, psm int) (*tesseract, error) {
 
 func (t *tesseract) Close() { t.pool.Close() }
 
+func (t *tesseract) UpsideDown(img *image.Gray) (bool, float64, bool) { return ocr.UpsideDown(img) }
+
 // confidentWord is the word confidence from which Tesseract's reading is
 // trusted for the readability gate.
 const confidentWord = 60
@@ -52,7 +54,7 @@ func newPipeline(cfg *Config, logger *slog.Logger) (*pipeline.Pipeline, *tessera
 	if err != nil {
 		return nil, nil, err
 	}
-	return &pipeline.Pipeline{Recognizer: tess, Policy: pol, Limits: cfg.Limits, Logger: logger}, tess, nil
+	return &pipeline.Pipeline{Recognizer: tess, Orienter: tess, Policy: pol, Limits: cfg.Limits, Logger: logger}, tess, nil
 }
 
 // warnLogger logs to w what needs a person's attention: a one-shot command
