@@ -17,16 +17,19 @@ import (
 )
 
 // fakeOCR reads a fixed text, or a second one once the page was turned.
-// As an Orienter it answers upsideDown with confidence 20.
+// As an Orienter it answers upsideDown with confidence orientConf.
 type fakeOCR struct {
 	text, turnedText string
 	conf, turnedConf float64
 	upsideDown       bool
+	orientConf       float64
 	calls            int
 	markerTopLeft    bool // the first page it read had pagePNG's marker at the top left
 }
 
-func (f *fakeOCR) UpsideDown(*image.Gray) (bool, float64, bool) { return f.upsideDown, 20, true }
+func (f *fakeOCR) UpsideDown(*image.Gray) (bool, float64, bool) {
+	return f.upsideDown, f.orientConf, true
+}
 
 func (f *fakeOCR) Recognize(_ context.Context, img *image.Gray) (Text, error) {
 	f.calls++
@@ -124,7 +127,8 @@ func TestScan(t *testing.T) {
 	}{
 		{"avis read upright", fakeOCR{text: avisText, conf: 91}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
 		{"upside down, read turned", fakeOCR{text: "ʇxǝʇ ǝlqısıllı", conf: 30, turnedText: avisText, turnedConf: 90}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
-		{"found upside down before OCR", fakeOCR{text: avisText, conf: 91, upsideDown: true}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
+		{"found upside down before OCR", fakeOCR{text: avisText, conf: 91, upsideDown: true, orientConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
+		{"surely upright, poor reading kept", fakeOCR{text: avisText, conf: 65, orientConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
 		{"poor reading, turned is worse", fakeOCR{text: avisText, conf: 65, turnedText: "ʇxǝʇ", turnedConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
 		{"too little confident text, either way up", fakeOCR{text: "l1 .. ,", conf: 20}, pagePNG, coffre.TypeUnknown, coffre.StatusUndetermined, false, false, 2},
 		{"empty file", fakeOCR{}, func(*testing.T) []byte { return nil }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},

@@ -91,22 +91,26 @@ func (p *Pipeline) recognize(ctx context.Context, r *run) error {
 	return nil
 }
 
-// readUpright turns a page the Orienter finds upside down, reads it and,
-// when the reading is still poor, reads it upside down too and keeps the
-// better reading. Preprocessing settles quarter turns but cannot tell
-// upright from upside down. Tesseract's own orientation detection (OSD)
-// answered "upright" with confidence 3–4 for upside-down card photocopies
-// of the corpus; Leptonica's ascender/descender count is right on A4 pages
-// with confidence 13–29 in a few milliseconds, and the second reading
-// covers the cards it cannot decide.
+// readUpright turns a page the Orienter finds upside down and reads it.
+// When the Orienter cannot tell and the reading is poor, it reads the page
+// upside down too and keeps the better reading. Preprocessing settles
+// quarter turns but cannot tell upright from upside down. Tesseract's own
+// orientation detection (OSD) answered "upright" with confidence 3–4 for
+// upside-down card photocopies of the corpus; Leptonica's
+// ascender/descender count is right on A4 pages with confidence 13–29 in a
+// few milliseconds, and the second reading covers the cards it cannot
+// decide.
 func (p *Pipeline) readUpright(ctx context.Context, pg *page) (Text, error) {
+	sure := false
 	if p.Orienter != nil {
-		if ud, conf, ok := p.Orienter.UpsideDown(pg.img); ok && ud && conf >= minUpsideDownConf {
+		ud, conf, ok := p.Orienter.UpsideDown(pg.img)
+		sure = ok && conf >= minUpsideDownConf
+		if sure && ud {
 			pg.img = preprocess.Turn(pg.img, 180)
 		}
 	}
 	t, err := p.Recognizer.Recognize(ctx, pg.img)
-	if err != nil || t.MeanConfidence >= orientBelowConf {
+	if err != nil || sure || t.MeanConfidence >= orientBelowConf {
 		return t, err
 	}
 	turned, err := p.Recognizer.Recognize(ctx, preprocess.Turn(pg.img, 180))
