@@ -45,7 +45,11 @@ func otsu(hist [256]int) (t int, lo, hi float64) {
 // binarize marks ink: pixels clearly darker than their 31×31 neighbourhood
 // mean. A local threshold survives shadows and uneven phone lighting that
 // a global one does not.
-func binarize(g *image.Gray) bitmap {
+func binarize(g *image.Gray) bitmap { return darkerThanLocal(g, 85, 12) }
+
+// darkerThanLocal marks pixels below pct % of their 31×31 neighbourhood
+// mean and at least minDiff levels below it.
+func darkerThanLocal(g *image.Gray, pct, minDiff uint32) bitmap {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	integ := integral(g)
 	b := bitmap{w: w, h: h, pix: make([]uint8, w*h)}
@@ -57,9 +61,8 @@ func binarize(g *image.Gray) bitmap {
 			x0, x1 := max(0, x-r), min(w, x+r+1)
 			s := integ[y1*(w+1)+x1] - integ[y0*(w+1)+x1] - integ[y1*(w+1)+x0] + integ[y0*(w+1)+x0]
 			n := uint32((y1 - y0) * (x1 - x0))
-			// ink if v < 0.85·mean and at least 12 levels below it
 			v := uint32(row[x])
-			if v*n*100 < s*85 && (v+12)*n < s {
+			if v*n*100 < s*pct && (v+minDiff)*n < s {
 				b.pix[y*w+x] = 1
 			}
 		}

@@ -9,10 +9,11 @@ import (
 // Plausibility limits for a detected page. Outside them we keep the whole
 // frame: a wrong crop loses text, a missed crop only costs some OCR time.
 const (
-	minDocArea = 0.20 // of the frame
-	maxDocArea = 0.98 // above this the page already fills the frame (scan)
-	minFill    = 0.90 // component and hull must fill their quad: it is a sheet
-	minAspect  = 0.25 // short/long side
+	minDocArea  = 0.20 // of the frame
+	minSeedArea = 0.05 // well-lit paper that seeds the region growing
+	maxDocArea  = 0.98 // above this the page already fills the frame (scan)
+	minFill     = 0.90 // component and hull must fill their quad: it is a sheet
+	minAspect   = 0.25 // short/long side
 	// paper vs background mean levels after Otsu: relative, so that
 	// underexposed photos still crop (the Dark gate judges them, not us)
 	minContrast  = 0.25 // of the paper level
@@ -22,8 +23,12 @@ const (
 
 // findDocument looks for the sheet on small (and its chroma, may be nil):
 // paper is brighter and less coloured than the background, so Otsu on
-// luma-chroma separates it; the largest bright component is the candidate
-// and its convex hull gives the quad (TL, TR, BR, BL in small coordinates).
+// luma-chroma finds its well-lit part, the largest bright component. A
+// shadow or vignetting can make the rest of the paper as dark as the
+// table, so that seed is grown over the edge map up to the page outline
+// (flood), whose convex hull gives the quad (TL, TR, BR, BL in small
+// coordinates). Quads that are not a whole document are refused: a crop
+// that loses text is much worse than no crop.
 func findDocument(small, chroma *image.Gray) ([4]point, bool) {
 	var q [4]point
 	w, h := small.Rect.Dx(), small.Rect.Dy()
@@ -43,13 +48,68 @@ func findDocument(small, chroma *image.Gray) ([4]point, bool) {
 	}
 	labels, comps := components(b, false)
 	best := largest(comps)
-	if best < 0 || float64(comps[best].area) < minDocArea*float64(w*h)*minFill {
+	if best < 0 || float64(comps[best].area) < minSeedArea*float64(w*h) {
 		return q, false
 	}
-	hull, spanArea := outline(labels, w, h, int32(best+1))
+	// Otsu only finds the well-lit paper: grow it over the edge map.
+	region := flood(edgeMap(paper), labels, int32(best+1), w, h)
+	hull, spanArea := outline(region, w, h, paperLabel)
 	q = maxQuad(hull)
-	ok := plausible(q, polyArea(hull), spanArea, float64(w*h))
+	ok := plausible(q, polyArea(hull), spanArea, float64(w*h)) && documentShaped(q) && !textOutside(small, q)
 	return inset(q, edgeInset), ok
+}
+
+// Long/short side ratio of a whole document: A4 and passports 1.41, ID-1
+// cards 1.59, letter 1.29, with some margin for perspective (a phone tilted
+// 25° shortens one side by 10 %). A sheet cut across by a shadow edge is
+// often squarer (an A4 losing its top third is 1.06) or longer.
+const (
+	minDocAspect = 1.15
+	maxDocAspect = 2.1
+)
+
+// documentShaped reports whether the quad's aspect ratio is a document's.
+func documentShaped(q [4]point) bool {
+	w := (dist(q[0], q[1]) + dist(q[3], q[2])) / 2
+	h := (dist(q[0], q[3]) + dist(q[1], q[2])) / 2
+	r := math.Max(w, h) / math.Min(w, h)
+	return r >= minDocAspect && r <= maxDocAspect
+}
+
+// Text outside the quad: glyphs farther than textMargin (of the quad's
+// diagonal) beyond its edges count, nearer ones are the page edge itself
+// (binarize marks the background along the paper as dark strokes).
+const (
+	textMargin      = 0.02
+	textInk         = 60   // % of the local mean: print, not table texture
+	maxTextOutside  = 0.02 // share of the glyphs
+	minGlyphsToTell = 15   // fewer outside is noise (table texture, specks)
+)
+
+// textOutside reports whether a real share of the character-sized marks of
+// the frame lies clearly outside q: the quad then missed part of the page.
+func textOutside(small *image.Gray, q [4]point) bool {
+	_, gl := glyphs(darkerThanLocal(small, textInk, 12))
+	margin := textMargin * math.Max(dist(q[0], q[2]), dist(q[1], q[3]))
+	out := 0
+	for _, c := range gl {
+		p := point{float64(c.minX+c.maxX+1) / 2, float64(c.minY+c.maxY+1) / 2}
+		if outside(q, p) > margin {
+			out++
+		}
+	}
+	return out >= minGlyphsToTell && float64(out) > maxTextOutside*float64(len(gl))
+}
+
+// outside is how far p lies outside the convex quad q (TL, TR, BR, BL),
+// ≤ 0 inside.
+func outside(q [4]point, p point) float64 {
+	d := math.Inf(-1)
+	for i := range q {
+		a, b := q[i], q[(i+1)%4]
+		d = math.Max(d, -cross(a, b, p)/dist(a, b))
+	}
+	return d
 }
 
 // edgeInset (small-image px) pulls the corners inside the paper: the Otsu

@@ -60,6 +60,57 @@ func TestCrop(t *testing.T) {
 	}
 }
 
+// TestCropShadow: a shadow band over the top of the photo makes the shaded
+// paper as dark as the lit table, so a global threshold takes it for
+// background and the crop used to lose the top third of the page (header,
+// reference numbers, title). The whole page must be kept.
+func TestCropShadow(t *testing.T) {
+	page, _ := pageText(t, 900, 1200, 20)
+	for _, tt := range []struct {
+		name               string
+		y0, slope, depth   float64
+		quadDeg, quadPersp float64
+	}{
+		{"band over the top third", 380, 0.05, 0.65, 3, 0.04},
+		{"diagonal shadow", 700, -0.4, 0.6, -5, 0},
+		{"deep soft shadow", 450, 0.1, 0.65, 0, 0.06},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			photo := photograph(page, table(1400, 1100, 4), rotatedQuad(700, 560, 660, 880, tt.quadDeg, tt.quadPersp))
+			img := viaJPEG(t, shadow(photo, tt.y0, tt.slope, tt.depth, 80), 85)
+			res := prepared(t, img)
+			if !res.Cropped {
+				t.Fatal("not cropped")
+			}
+			w, h := float64(res.Image.Rect.Dx()), float64(res.Image.Rect.Dy())
+			if asp := w / h; math.Abs(asp-0.75) > 0.06*0.75 {
+				t.Errorf("aspect %.3f, want 0.75: part of the page is missing", asp)
+			}
+			if ph := h / res.Scale; math.Abs(ph-880) > 0.06*880 {
+				t.Errorf("page height %.0f, want 880", ph)
+			}
+		})
+	}
+}
+
+// TestSafetyNet: quads that lose part of a page are refused.
+func TestSafetyNet(t *testing.T) {
+	page, _ := pageText(t, 900, 1200, 20)
+	whole := rotatedQuad(700, 560, 660, 880, 0, 0)
+	small := toGray(photograph(page, table(1400, 1100, 5), whole))
+	lower := whole // the lit lower two thirds only: 660×587, too square
+	lower[0].y, lower[1].y = whole[0].y+880/3, whole[1].y+880/3
+	if textOutside(small, whole) {
+		t.Error("whole page: text reported outside")
+	}
+	if !textOutside(small, lower) {
+		t.Error("lower part of the page: text outside not noticed")
+	}
+	if !documentShaped(whole) || documentShaped(lower) {
+		t.Errorf("documentShaped: whole %v, lower %v", documentShaped(whole), documentShaped(lower))
+	}
+}
+
 // uprightMargin reports the turn margin of an image: > 0 when its text lines are horizontal.
 func uprightMargin(g *image.Gray) float64 {
 	small := boxDown(g, max(1, max(g.Rect.Dx(), g.Rect.Dy())/workLong))

@@ -175,6 +175,26 @@ func darken(img *image.RGBA, f float64) *image.RGBA {
 	return out
 }
 
+// shadow darkens img by depth above the line y = y0 + slope·x, with a soft
+// edge of the given width (px): the shadow of a hand or a phone, falling on
+// page and table alike.
+func shadow(img *image.RGBA, y0, slope, depth, soft float64) *image.RGBA {
+	out := image.NewRGBA(img.Rect)
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			t := math.Min(math.Max((y0+slope*float64(x)-float64(y))/soft+0.5, 0), 1)
+			f := 1 - depth*t*t*(3-2*t)
+			i := y*img.Stride + 4*x
+			for c := 0; c < 3; c++ {
+				out.Pix[i+c] = clamp8(float64(img.Pix[i+c]) * f)
+			}
+			out.Pix[i+3] = 255
+		}
+	}
+	return out
+}
+
 // viaJPEG round-trips img through JPEG like a phone would.
 func viaJPEG(tb testing.TB, img image.Image, q int) image.Image {
 	tb.Helper()
