@@ -50,12 +50,13 @@ const (
 	// corpus photos, bringing every page into 20..30 found no more fields
 	// (42/111 with and without) but cost +21 % Tesseract time (mostly
 	// upscaling 1.3-1.7×); so we only resample clearly small or large text.
-	targetXHeight = 24
-	minXHeight    = 16
-	maxXHeight    = 32
-	minScale      = 0.4
-	maxScale      = 2.5
-	maxOutPixels  = 24e6 // A4 at ~500 dpi
+	targetXHeight  = 24
+	upscaleXHeight = 18
+	minXHeight     = 16
+	maxXHeight     = 32
+	minScale       = 0.4
+	maxScale       = 2.5
+	maxOutPixels   = 24e6 // A4 at ~500 dpi
 )
 
 // Prepare runs the full preprocessing chain on img. It fails only on an
@@ -98,6 +99,7 @@ func prepare(ctx context.Context, img image.Image, do steps) (Result, error) {
 	}
 	res := Result{Cropped: cropped, Turned: p.turned, Skew: p.skew, Scale: p.scale, Quality: p.quality}
 	res.Image = render(full, p)
+	flatten(res.Image)
 	return res, ctx.Err()
 }
 
