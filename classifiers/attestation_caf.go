@@ -17,7 +17,7 @@ func (attestationCAF) Type() coffre.DocType { return coffre.TypeAttestationCAF }
 
 var (
 	labelsAllocataire = []string{"numero allocataire", "n° allocataire", "allocataire n°", "numero de dossier", "matricule"}
-	labelsEdition     = []string{"date d'edition", "d'edition :", "edite le", "edition du", "fait a", "etablie le"}
+	labelsEdition     = []string{"date d'edition", "edite le", "edition du", "fait a", "etablie le"}
 )
 
 var cafSignals = []signal{

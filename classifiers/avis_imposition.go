@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -56,7 +57,7 @@ func (avisImposition) Extract(d *Doc) Result {
 	if v, ok := valueAfter(d, []string{"revenu fiscal de reference"}, parseEuros); ok {
 		f["revenu_fiscal_reference"] = v
 	}
-	if v, ok := valueAfter(d, []string{"nombre de parts", "nombre de part(s)"}, parseDecimal); ok && v >= 0.5 && v <= 20 {
+	if v, ok := valueAfter(d, []string{"nombre de parts", "nombre de part(s)"}, parseParts); ok {
 		f["nombre_parts"] = v
 	}
 	r := Result{Fields: f}
@@ -210,4 +211,23 @@ func yearIn(re *regexp.Regexp, text string, shift int) int {
 	}
 	y, _ := strconv.Atoi(m[1])
 	return y + shift
+}
+
+// parseParts reads a nombre de parts. Parts come in quarters (a child in
+// shared custody counts 0.25) from 1 upwards; OCR of a photo loses the
+// comma ("15" for 1,5) or misreads a digit ("3,3" for 3,5). A number that
+// cannot be a count of parts is no reading: an absent field is better than
+// a wrong one.
+func parseParts(s string) (float64, bool) {
+	v, ok := parseDecimal(s)
+	if !ok {
+		return 0, false
+	}
+	if v >= 10 && v == math.Trunc(v) && !strings.ContainsAny(s, ",.") {
+		v /= 10 // "15": 1,5 whose comma was lost; 10 parts or more are rarer than a lost comma
+	}
+	if v < 1 || v > 20 || v*4 != math.Trunc(v*4) {
+		return 0, false
+	}
+	return v, true
 }

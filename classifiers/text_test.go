@@ -122,3 +122,20 @@ func TestFixDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestParseParts(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want float64
+		ok   bool
+	}{
+		{"1,5", 1.5, true}, {"2,75", 2.75, true}, {" 1 ", 1, true}, {"4", 4, true},
+		{"15", 1.5, true}, {"25", 2.5, true},
+		{"3,3", 0, false}, {"0,5", 0, false}, {"2,7", 0, false}, {"LD", 0, false},
+	} {
+		got, ok := parseParts(tt.in)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("parseParts(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
