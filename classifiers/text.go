@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -272,20 +274,50 @@ func (d *Doc) HasWord(words ...string) bool {
 // label's start and just after its end in it.
 type hit struct{ line, start, end int }
 
-// labelHits returns every line holding one of the labels, in line order.
+// labelHits returns every line holding one of the labels: exact
+// occurrences first, then fuzzy ones, each in line order, so that the
+// first value found is an exact label's when one has a value: "nombre de
+// parts" is two edits from "nombre de pers(onnes à charge)".
 func (d *Doc) labelHits(labels []string) []hit {
+	exact := d.findLabels(labels, false, func(s, pat string) int {
+		if i := strings.Index(s, pat); i >= 0 {
+			return i + len(pat)
+		}
+		return -1
+	})
+	hits := exact
+	for _, h := range d.findLabels(labels, true, fuzzyEnd) {
+		if !slices.ContainsFunc(exact, func(e hit) bool { return e.line == h.line }) {
+			hits = append(hits, h)
+		}
+	}
+	return hits
+}
+
+// findLabels returns the lines where end finds one of the labels in the
+// squashed text, with the label's span in the folded line. A whole-word
+// match must not stop inside a word: labels may be prefixes on purpose
+// ("date de naiss"), but a fuzzy match that stops mid-word has found
+// another label ("nombre de pers|onnes" for "nombre de parts").
+func (d *Doc) findLabels(labels []string, wholeWord bool, end func(s, pat string) int) []hit {
 	var hits []hit
 	for i, s := range d.sq {
 		for _, l := range labels {
 			pat := squashWord(l)
-			if e := fuzzyEnd(s, pat); e > 0 {
-				start := 0
-				if b := e - len(pat); b > 0 {
-					start = d.sqPos[i][b-1]
-				}
-				hits = append(hits, hit{i, start, d.sqPos[i][e-1]})
-				break
+			e := end(s, pat)
+			if e <= 0 {
+				continue
 			}
+			after := d.sqPos[i][e-1]
+			if r, _ := utf8.DecodeRuneInString(d.Lines[i][after:]); wholeWord && unicode.IsLetter(r) {
+				continue
+			}
+			start := 0
+			if b := e - len(pat); b > 0 {
+				start = d.sqPos[i][b-1]
+			}
+			hits = append(hits, hit{i, start, after})
+			break
 		}
 	}
 	return hits
@@ -296,7 +328,7 @@ func (d *Doc) labelHits(labels []string) []hit {
 const lookahead = 2
 
 // valuesAfter returns every value parse finds after one of the labels, on
-// the label's line or just below, in document order.
+// the label's line or just below, in the order of labelHits.
 func valuesAfter[T any](d *Doc, labels []string, parse func(string) (T, bool)) []T {
 	var out []T
 	for _, h := range d.labelHits(labels) {
