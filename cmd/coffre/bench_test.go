@@ -4,9 +4,10 @@ import (
 	"context"
 	"image"
 	_ "image/jpeg"
-	_ "image/png"
+	"image/png"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	"coffre"
 	"coffre/corpus"
 	"coffre/intake"
+
+	"golang.org/x/image/draw"
 )
 
 // BenchmarkPage measures the whole pipeline on one page next to the raw
@@ -21,10 +24,12 @@ import (
 // thread (the Makefile exports OMP_THREAD_LIMIT=1) and the same page
 // segmentation mode. Compare ns/op of pipeline/X with cli/X.
 func BenchmarkPage(b *testing.B) {
+	clean := benchFile(b, func(t corpus.Truth, px int) bool {
+		return t.Rendering == "clean" && t.Type == coffre.TypeAvisImposition
+	})
 	pages := map[string]string{
-		"clean": benchFile(b, func(t corpus.Truth, px int) bool {
-			return t.Rendering == "clean" && t.Type == coffre.TypeAvisImposition
-		}),
+		"clean200dpi": clean,
+		"clean300dpi": resampled(b, clean, 1.5),
 		"photo12MP": benchFile(b, func(t corpus.Truth, px int) bool {
 			return t.Rendering == "photo" && t.IsReadable() && px >= 11_000_000
 		}),
@@ -57,6 +62,33 @@ func BenchmarkPage(b *testing.B) {
 			}
 		})
 	}
+}
+
+// resampled writes file scaled by k to a temporary PNG: the corpus renders
+// A4 at 200 dpi, the scanners' usual 300 dpi is also worth timing.
+func resampled(b *testing.B, file string, k float64) string {
+	f, err := os.Open(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	src, _, err := image.Decode(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := src.Bounds()
+	dst := image.NewGray(image.Rect(0, 0, int(float64(r.Dx())*k), int(float64(r.Dy())*k)))
+	draw.CatmullRom.Scale(dst, dst.Rect, src, r, draw.Src, nil)
+	out := filepath.Join(b.TempDir(), "page.png")
+	o, err := os.Create(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer o.Close()
+	if err := png.Encode(o, dst); err != nil {
+		b.Fatal(err)
+	}
+	return out
 }
 
 // benchFile returns the first corpus file that keep accepts, given its
