@@ -203,3 +203,19 @@ Montant à payer 812 €`
 		t.Errorf("type %s, messages %q; want unknown and a message naming the taxe foncière", rec.Type, rec.Messages)
 	}
 }
+
+func TestScanBlankPage(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 1240, 1754))
+	for i := range img.Pix {
+		img.Pix[i] = 245
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	ocr := &fakeOCR{text: avisText, conf: 91}
+	rec := newTestPipeline(ocr).Scan(context.Background(), "f", buf.Bytes(), coffre.NewDate(2026, 1, 1))
+	if ocr.calls != 0 || !slices.Equal(rec.Messages, []string{msgBlank}) || rec.Status != coffre.StatusUndetermined {
+		t.Errorf("blank page: %d OCR calls, messages %q, status %s; want no OCR, the blank-page message, undetermined", ocr.calls, rec.Messages, rec.Status)
+	}
+}

@@ -16,6 +16,7 @@ const (
 	msgBlurry = "Photo floue : reprenez la photo de plus près, à la lumière."
 	msgDark   = "Photo trop sombre : reprenez la photo à la lumière du jour ou sous une lampe, sans ombre sur le document."
 	msgNoText = "Texte illisible : posez le document à plat, cadrez-le en entier et reprenez la photo."
+	msgBlank  = "Page blanche : aucun texte n'a été trouvé. Photographiez la face écrite du document."
 )
 
 // Readability and orientation thresholds, measured on the corpus (see
@@ -65,6 +66,8 @@ func (p *Pipeline) preprocess(ctx context.Context, r *run) error {
 		switch {
 		case res.Quality.Dark():
 			r.pages[i].unreadable = msgDark
+		case res.Quality.Blank():
+			r.pages[i].unreadable = msgBlank
 		case res.Quality.Blurry():
 			r.pages[i].unreadable = msgBlurry
 		}

@@ -215,7 +215,18 @@ func TestQuality(t *testing.T) {
 			if q.Contrast < tt.minC || q.Contrast > tt.maxC {
 				t.Errorf("Contrast %.0f, want %.0f..%.0f", q.Contrast, tt.minC, tt.maxC)
 			}
+			if q.Blank() {
+				t.Errorf("%+v: a page with text is Blank", q)
+			}
 		})
+	}
+	blankPage := image.NewGray(page.Bounds())
+	for i := range blankPage.Pix {
+		blankPage.Pix[i] = 245
+	}
+	blank := photograph(blankPage, table(1400, 1100, 5), rotatedQuad(700, 550, 700, 930, 3, 0.04))
+	if q := prepared(t, viaJPEG(t, blank, 85)).Quality; !q.Blank() {
+		t.Errorf("%+v: a photographed blank sheet is not Blank", q)
 	}
 }
 
