@@ -46,9 +46,19 @@ func TestDebugSmall(t *testing.T) {
 	savePNG(t, "out.png", res.Image)
 }
 
-// ocr runs the tesseract CLI the way the pipeline does and returns the text
-// and the wall time.
+// ocr runs the tesseract CLI on g and returns the text and the wall time.
 func ocr(t testing.TB, g *image.Gray) (string, time.Duration) {
+	start := time.Now()
+	out, err := tesseractCLI(t, g, "-l", "fra", "--psm", "6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), time.Since(start)
+}
+
+// tesseractCLI writes g to a temporary PNG and runs the tesseract CLI on it
+// with one OpenMP thread, as the pipeline's engines run.
+func tesseractCLI(t testing.TB, g *image.Gray, args ...string) ([]byte, error) {
 	f, err := os.CreateTemp("", "pp-*.png")
 	if err != nil {
 		t.Fatal(err)
@@ -57,14 +67,9 @@ func ocr(t testing.TB, g *image.Gray) (string, time.Duration) {
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	enc.Encode(f, g)
 	f.Close()
-	cmd := exec.Command("tesseract", f.Name(), "-", "-l", "fra", "--psm", "6")
+	cmd := exec.Command("tesseract", append([]string{f.Name(), "-"}, args...)...)
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	start := time.Now()
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out), time.Since(start)
+	return cmd.Output()
 }
 
 // cer is the character error rate of got against want (whitespace-normalised).
@@ -396,19 +401,10 @@ func TestDebugFile(t *testing.T) {
 	savePNG(t, "out.png", res.Image)
 }
 
-// osd180 asks Tesseract OSD whether g is upside down, as the pipeline does.
+// osd180 asks Tesseract OSD whether g is upside down (the measurement that
+// showed OSD unreliable on card photocopies).
 func osd180(t testing.TB, g *image.Gray) bool {
-	f, err := os.CreateTemp("", "pp-*.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.Remove(f.Name())
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	enc.Encode(f, g)
-	f.Close()
-	cmd := exec.Command("tesseract", f.Name(), "-", "--psm", "0", "-l", "osd")
-	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	out, _ := cmd.Output()
+	out, _ := tesseractCLI(t, g, "--psm", "0", "-l", "osd")
 	return strings.Contains(string(out), "Rotate: 180")
 }
 
