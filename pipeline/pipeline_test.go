@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"math/rand/v2"
 	"slices"
@@ -109,6 +110,28 @@ func pagePNG(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
+// photoPNG is pagePNG on a dark table, as a phone photographs it: the
+// pipeline treats it as handheld and checks its orientation.
+func photoPNG(t *testing.T) []byte {
+	t.Helper()
+	page, err := png.Decode(bytes.NewReader(pagePNG(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := page.Bounds()
+	img := image.NewGray(image.Rect(0, 0, r.Dx()+400, r.Dy()+400))
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(50 + rng.IntN(30))
+	}
+	draw.Draw(img, r.Add(image.Pt(200, 200)), page, r.Min, draw.Src)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func newTestPipeline(ocr *fakeOCR) *Pipeline {
 	return &Pipeline{Recognizer: ocr, Orienter: ocr, Policy: policy.Default(), Limits: intake.DefaultLimits()}
 }
@@ -127,8 +150,8 @@ func TestScan(t *testing.T) {
 	}{
 		{"avis read upright", fakeOCR{text: avisText, conf: 91}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
 		{"upside down, read turned", fakeOCR{text: "ʇxǝʇ ǝlqısıllı", conf: 30, turnedText: avisText, turnedConf: 90}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
-		{"found upside down before OCR", fakeOCR{text: avisText, conf: 91, upsideDown: true, orientConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
-		{"surely upright, poor reading kept", fakeOCR{text: avisText, conf: 65, orientConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
+		{"photo found upside down before OCR", fakeOCR{text: avisText, conf: 91, upsideDown: true, orientConf: 20}, photoPNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
+		{"photo surely upright, poor reading kept", fakeOCR{text: avisText, conf: 65, orientConf: 20}, photoPNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
 		{"poor reading, turned is worse", fakeOCR{text: avisText, conf: 65, turnedText: "ʇxǝʇ", turnedConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
 		{"too little confident text, either way up", fakeOCR{text: "l1 .. ,", conf: 20}, pagePNG, coffre.TypeUnknown, coffre.StatusUndetermined, false, false, 2},
 		{"empty file", fakeOCR{}, func(*testing.T) []byte { return nil }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
@@ -217,5 +240,15 @@ func TestScanBlankPage(t *testing.T) {
 	rec := newTestPipeline(ocr).Scan(context.Background(), "f", buf.Bytes(), coffre.NewDate(2026, 1, 1))
 	if ocr.calls != 0 || !slices.Equal(rec.Messages, []string{msgBlank}) || rec.Status != coffre.StatusUndetermined {
 		t.Errorf("blank page: %d OCR calls, messages %q, status %s; want no OCR, the blank-page message, undetermined", ocr.calls, rec.Messages, rec.Status)
+	}
+}
+
+// A flat scan is not given to the Orienter (it would say "upside down"
+// here); its poor reading gets the second one instead.
+func TestScanFlatPageNotOriented(t *testing.T) {
+	ocr := &fakeOCR{text: "ʇxǝʇ", conf: 30, turnedText: avisText, turnedConf: 90, upsideDown: true, orientConf: 20}
+	rec := newTestPipeline(ocr).Scan(context.Background(), "f", pagePNG(t), coffre.NewDate(2026, 1, 1))
+	if !ocr.markerTopLeft || ocr.calls != 2 || rec.Type != coffre.TypeAvisImposition {
+		t.Errorf("first OCR upright: %v, %d OCR calls, type %s; want upright first, 2 calls, the avis", ocr.markerTopLeft, ocr.calls, rec.Type)
 	}
 }

@@ -24,6 +24,9 @@ type page struct {
 	img        *image.Gray // nil for a born-digital page
 	text       string
 	unreadable string // the agent's message when the page cannot be read
+	// handheld: the page was photographed on a background or turned by
+	// preprocessing, so it may well be upside down.
+	handheld bool
 }
 
 func newRun(name string, data []byte, asOf coffre.Date) *run {

@@ -24,16 +24,41 @@ func flatten(g *image.Gray) {
 	if lo <= 0 || hi/lo < evenLight {
 		return
 	}
+	gain := make([]float64, len(bg)) // the factor that brings each cell's paper to paperTo
+	for i, v := range bg {
+		gain[i] = paperTo / max(v, 1)
+	}
 	w, h := g.Rect.Dx(), g.Rect.Dy()
+	c0, c1, ax := gridWeights(w, cols)
+	rowGain := make([]float64, cols)
 	for y := range h {
-		fy := min(max(float64(y)/lightCell-0.5, 0), float64(rows-1))
+		r0, r1, ay := gridStep(y, rows)
+		for c := range cols {
+			rowGain[c] = gain[r0*cols+c]*(1-ay) + gain[r1*cols+c]*ay
+		}
 		row := g.Pix[y*g.Stride : y*g.Stride+w]
 		for x, v := range row {
-			fx := min(max(float64(x)/lightCell-0.5, 0), float64(cols-1))
-			paper := gridAt(bg, cols, fx, fy)
-			row[x] = uint8(min(255, float64(v)*paperTo/max(paper, 1)))
+			k := rowGain[c0[x]]*(1-ax[x]) + rowGain[c1[x]]*ax[x]
+			row[x] = uint8(min(255, float64(v)*k))
 		}
 	}
+}
+
+// gridStep returns the two grid cells around pixel i (cell centres lie at
+// lightCell/2 + k·lightCell) and the weight of the second.
+func gridStep(i, cells int) (int, int, float64) {
+	f := min(max(float64(i)/lightCell-0.5, 0), float64(cells-1))
+	lo := int(f)
+	return lo, min(lo+1, cells-1), f - float64(lo)
+}
+
+// gridWeights is gridStep for every pixel of a row, computed once.
+func gridWeights(w, cols int) ([]int, []int, []float64) {
+	c0, c1, ax := make([]int, w), make([]int, w), make([]float64, w)
+	for x := range w {
+		c0[x], c1[x], ax[x] = gridStep(x, cols)
+	}
+	return c0, c1, ax
 }
 
 // paperGrid estimates the paper's brightness per cell: a high percentile
@@ -77,19 +102,4 @@ func paperGrid(g *image.Gray) ([]float64, int, int) {
 		}
 	}
 	return out, cols, rows
-}
-
-func gridAt(grid []float64, cols int, fx, fy float64) float64 {
-	x0, y0 := int(fx), int(fy)
-	x1, y1 := x0, y0
-	if float64(x0) < fx {
-		x1++
-	}
-	if float64(y0) < fy {
-		y1++
-	}
-	ax, ay := fx-float64(x0), fy-float64(y0)
-	top := grid[y0*cols+x0]*(1-ax) + grid[y0*cols+x1]*ax
-	bot := grid[y1*cols+x0]*(1-ax) + grid[y1*cols+x1]*ax
-	return top*(1-ay) + bot*ay
 }
