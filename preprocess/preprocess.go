@@ -51,10 +51,12 @@ const (
 	// corpus photos, bringing every page into 20..30 found no more fields
 	// (42/111 with and without) but cost +21 % Tesseract time (mostly
 	// upscaling 1.3-1.7×); so we only resample clearly small or large text.
+	// Bringing text above 26 px down to 24 kept every field of the corpus
+	// and cut the median time per document from 1.04 s to 0.92 s.
 	targetXHeight  = 24
 	upscaleXHeight = 18
 	minXHeight     = 16
-	maxXHeight     = 32
+	maxXHeight     = 26
 	minScale       = 0.4
 	maxScale       = 2.5
 	maxOutPixels   = 24e6 // A4 at ~500 dpi
