@@ -25,9 +25,14 @@ type Text struct {
 	Text string
 	// MeanConfidence is Tesseract's mean word confidence, 0–100.
 	MeanConfidence float64
-	// ConfidentChars counts letters and digits in confidently read words.
+	// ConfidentChars counts letters and digits in words read with at
+	// least ConfidentWordConf confidence.
 	ConfidentChars int
 }
+
+// ConfidentWordConf is the word confidence (0–100) from which a reading
+// counts for the readability gate.
+const ConfidentWordConf = 60
 
 // Recognizer reads the text of a page image. Implementations may serve
 // several goroutines; the pipeline waits in Recognize for a free slot.

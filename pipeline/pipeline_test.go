@@ -57,7 +57,7 @@ func meanIn(img *image.Gray, r image.Rectangle) int {
 }
 
 func letters(s string, conf float64) int {
-	if conf < 60 {
+	if conf < ConfidentWordConf {
 		return 0
 	}
 	n := 0

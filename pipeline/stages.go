@@ -23,9 +23,8 @@ const (
 // README, "Mesures").
 const (
 	// A page with fewer letters and digits read with at least
-	// confidentWordConf confidence cannot be trusted.
+	// ConfidentWordConf confidence cannot be trusted.
 	minConfidentChars = 40
-	confidentWordConf = 60
 	// Below this mean confidence the page may be upside down: read it
 	// turned too.
 	orientBelowConf = 70

@@ -31,16 +31,12 @@ func (t *tesseract) Close() { t.pool.Close() }
 
 func (t *tesseract) UpsideDown(img *image.Gray) (bool, float64, bool) { return ocr.UpsideDown(img) }
 
-// confidentWord is the word confidence from which Tesseract's reading is
-// trusted for the readability gate.
-const confidentWord = 60
-
 func (t *tesseract) Recognize(ctx context.Context, img *image.Gray) (pipeline.Text, error) {
 	res, err := t.pool.Recognize(ctx, img)
 	if err != nil {
 		return pipeline.Text{}, err
 	}
-	return pipeline.Text{Text: res.Text, MeanConfidence: res.MeanConfidence(), ConfidentChars: res.ConfidentChars(confidentWord)}, nil
+	return pipeline.Text{Text: res.Text, MeanConfidence: res.MeanConfidence(), ConfidentChars: res.ConfidentChars(pipeline.ConfidentWordConf)}, nil
 }
 
 // newPipeline builds the real pipeline for cfg. Close the tesseract after
