@@ -74,48 +74,67 @@ func alnumCount(s string) int {
 	return n
 }
 
-// Pool holds one Tesseract client per OCR slot. A gosseract client is not
-// safe for concurrent use, and creating one costs ~50 ms, so clients are
-// made once and lent out.
+// Pool holds Tesseract clients for each OCR slot. A gosseract client is
+// not safe for concurrent use, and creating one costs ~50 ms, so clients
+// are made once and lent out.
 type Pool struct {
-	clients chan *gosseract.Client
+	clients chan *slot
+}
+
+// slot is one OCR slot: an engine for pages and one that re-reads numbers.
+type slot struct {
+	page, numbers *gosseract.Client
 }
 
 // ThreadLimitSet reports whether OMP_THREAD_LIMIT=1 is in the environment,
 // the setting that makes Tesseract fast here.
 func ThreadLimitSet() bool { return os.Getenv("OMP_THREAD_LIMIT") == "1" }
 
-// NewPool returns a pool of n clients reading lang (e.g. "fra") with
+// NewPool returns a pool of n slots reading lang (e.g. "fra") with
 // Tesseract's page segmentation mode psm (3: automatic, 6: one block).
 func NewPool(n int, lang string, psm int) (*Pool, error) {
-	if n < 1 {
-		n = 1
-	}
-	p := &Pool{clients: make(chan *gosseract.Client, n)}
-	for range n {
-		c := gosseract.NewClient()
-		if err := c.SetLanguage(lang); err != nil {
+	p := &Pool{clients: make(chan *slot, max(n, 1))}
+	for range cap(p.clients) {
+		page, err := newClient(lang, map[gosseract.SettableVariable]string{"tessedit_pageseg_mode": strconv.Itoa(psm)})
+		if err != nil {
 			p.Close()
-			return nil, fmt.Errorf("ocr: language %s: %w", lang, err)
+			return nil, err
 		}
-		// SetPageSegMode before the first recognition is lost when the
-		// engine is initialised; a variable survives it.
-		if err := c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(psm)); err != nil {
+		numbers, err := newClient(lang, map[gosseract.SettableVariable]string{
+			"tessedit_pageseg_mode":   strconv.Itoa(int(gosseract.PSM_SINGLE_LINE)),
+			"tessedit_char_whitelist": numberChars,
+		})
+		if err != nil {
+			page.Close()
 			p.Close()
-			return nil, fmt.Errorf("ocr: page segmentation mode: %w", err)
+			return nil, err
 		}
-		// A PGM carries no resolution; without one Tesseract guesses 70
-		// dpi and warns on every page. Its other diagnostics go to
-		// stderr too, mixed with coffre's structured logs: drop them.
-		for k, v := range map[gosseract.SettableVariable]string{"user_defined_dpi": "300", "debug_file": os.DevNull} {
-			if err := c.SetVariable(k, v); err != nil {
-				p.Close()
-				return nil, fmt.Errorf("ocr: set %s: %w", k, err)
-			}
-		}
-		p.clients <- c
+		p.clients <- &slot{page: page, numbers: numbers}
 	}
 	return p, nil
+}
+
+// newClient returns a client reading lang with vars set. Variables, unlike
+// SetPageSegMode before the first recognition, survive the engine's
+// initialisation.
+func newClient(lang string, vars map[gosseract.SettableVariable]string) (*gosseract.Client, error) {
+	c := gosseract.NewClient()
+	if err := c.SetLanguage(lang); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: language %s: %w", lang, err)
+	}
+	// A PGM carries no resolution; without one Tesseract guesses 70 dpi
+	// and warns on every page. Its other diagnostics go to stderr too,
+	// mixed with coffre's structured logs: drop them.
+	vars["user_defined_dpi"] = "300"
+	vars["debug_file"] = os.DevNull
+	for k, v := range vars {
+		if err := c.SetVariable(k, v); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("ocr: set %s: %w", k, err)
+		}
+	}
+	return c, nil
 }
 
 // Close frees every client. It waits for clients that are lent out.
@@ -123,8 +142,8 @@ func (p *Pool) Close() error {
 	var errs []error
 	for range cap(p.clients) {
 		select {
-		case c := <-p.clients:
-			errs = append(errs, c.Close())
+		case s := <-p.clients:
+			errs = append(errs, s.page.Close(), s.numbers.Close())
 		default:
 			return errors.Join(errs...)
 		}
@@ -135,21 +154,24 @@ func (p *Pool) Close() error {
 // Recognize reads the text of img. It waits for a free slot until ctx is
 // done; once Tesseract has started, it cannot be interrupted.
 func (p *Pool) Recognize(ctx context.Context, img *image.Gray) (Result, error) {
-	var c *gosseract.Client
+	var s *slot
 	select {
-	case c = <-p.clients:
+	case s = <-p.clients:
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
 	}
-	defer func() { p.clients <- c }()
-	if err := c.SetImageFromBytes(EncodePGM(img)); err != nil {
+	defer func() { p.clients <- s }()
+	if err := s.page.SetImageFromBytes(EncodePGM(img)); err != nil {
 		return Result{}, fmt.Errorf("ocr: set image: %w", err)
 	}
 	// One recognition gives both words and layout; Text() after it would
 	// recognise the page a second time.
-	boxes, err := c.GetBoundingBoxesVerbose()
+	boxes, err := s.page.GetBoundingBoxesVerbose()
 	if err != nil {
 		return Result{}, fmt.Errorf("ocr: recognise: %w", err)
+	}
+	if err := rereadNumbers(s.numbers, img, boxes); err != nil {
+		return Result{}, err
 	}
 	return resultOf(boxes), nil
 }

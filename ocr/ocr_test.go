@@ -122,3 +122,21 @@ func TestUpsideDown(t *testing.T) {
 		t.Errorf("blank page: upside down %v with confidence %.1f, want no confident verdict", ud, conf)
 	}
 }
+
+func TestSameShape(t *testing.T) {
+	for _, tt := range []struct {
+		reread, word string
+		want         bool
+	}{
+		{"1,5", "4,5", true},
+		{"2024", "2O24", true}, // a letter read for a digit is repaired
+		{"15", "1,5", false},   // the separator must stay
+		{"1.5", "1,5", false},
+		{"12", "123", false},
+		{"1-5", "145", false}, // a digit may not become a separator
+	} {
+		if got := sameShape(tt.reread, tt.word); got != tt.want {
+			t.Errorf("sameShape(%q, %q) = %v, want %v", tt.reread, tt.word, got, tt.want)
+		}
+	}
+}
