@@ -30,7 +30,7 @@ type Quality struct {
 type Result struct {
 	Image   *image.Gray // ready for OCR
 	Cropped bool        // a document region was found and cropped
-	Turned  int         // quarter turns applied clockwise: 0 or 90 (180 is left to Tesseract OSD)
+	Turned  int         // quarter turns applied clockwise: 0 or 90 (upside down is left to the OCR stage)
 	Skew    float64     // degrees corrected; positive = content was rotated clockwise in the input
 	Scale   float64     // resize factor applied (output text size / input text size)
 	Quality Quality
