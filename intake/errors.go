@@ -54,6 +54,23 @@ func checkPixels(page, w, h int, lim Limits) error {
 	return nil
 }
 
+// addPage appends p to pages unless the pages' pixels together would pass
+// MaxDocPixels: memory then holds at most the budget and one page.
+func addPage(pages []Page, p Page, lim Limits) ([]Page, error) {
+	pages = append(pages, p)
+	total := 0
+	for _, pg := range pages {
+		if pg.Image != nil {
+			total += pg.Image.Bounds().Dx() * pg.Image.Bounds().Dy()
+		}
+	}
+	if total > lim.MaxDocPixels {
+		return nil, tooLarge(fmt.Sprintf("Le document est trop lourd (plus de %d mégapixels en tout) : envoyez moins de pages ou des photos moins grandes.", lim.MaxDocPixels/1_000_000),
+			fmt.Errorf("%d pixels on %d pages over the %d-pixel document budget", total, len(pages), lim.MaxDocPixels))
+	}
+	return pages, nil
+}
+
 // unsupported names the detected type in the user's terms (an extension
 // such as "zip" or "txt") and lists what is accepted.
 func unsupported(data []byte) *coffre.Error {

@@ -30,11 +30,15 @@ type Limits struct {
 	MaxBytes  int64 // default 50 MiB
 	MaxPages  int   // default 20
 	MaxPixels int   // per page, default 60_000_000
+	// MaxDocPixels bounds the pixels of all pages together, default
+	// 250_000_000 (twenty 12 MP photos): twenty pages at the per-page
+	// budget would hold 1.2 GB of grey pixels.
+	MaxDocPixels int
 }
 
 // DefaultLimits returns the limits used for agents' uploads.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 50 << 20, MaxPages: 20, MaxPixels: 60_000_000}
+	return Limits{MaxBytes: 50 << 20, MaxPages: 20, MaxPixels: 60_000_000, MaxDocPixels: 250_000_000}
 }
 
 // withDefaults fills zero fields so that Limits{} means "defaults" rather
@@ -49,6 +53,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxPixels <= 0 {
 		l.MaxPixels = d.MaxPixels
+	}
+	if l.MaxDocPixels <= 0 {
+		l.MaxDocPixels = d.MaxDocPixels
 	}
 	return l
 }

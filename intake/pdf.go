@@ -50,7 +50,9 @@ func openPDF(ctx context.Context, data []byte, lim Limits) ([]Page, error) {
 		if err != nil {
 			return nil, err
 		}
-		pages = append(pages, page)
+		if pages, err = addPage(pages, page, lim); err != nil {
+			return nil, err
+		}
 	}
 	return pages, nil
 }

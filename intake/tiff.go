@@ -31,7 +31,9 @@ func openTIFF(ctx context.Context, data []byte, lim Limits) ([]Page, error) {
 		if err != nil {
 			return nil, err
 		}
-		pages = append(pages, Page{Image: g})
+		if pages, err = addPage(pages, Page{Image: g}, lim); err != nil {
+			return nil, err
+		}
 	}
 	return pages, nil
 }

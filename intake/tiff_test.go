@@ -106,4 +106,11 @@ func TestTIFFBudgetsAndDamage(t *testing.T) {
 			wantCode(t, err, tc.code)
 		})
 	}
+	// Three pages of 200 pixels each, under a 500-pixel document budget.
+	three := writeTIFF(binary.LittleEndian, []tiffPage{{20, 10}, {20, 10}, {20, 10}})
+	_, err := Open(context.Background(), three, Limits{MaxDocPixels: 500})
+	wantCode(t, err, coffre.ETOOLARGE)
+	if doc := mustOpen(t, three, Limits{MaxDocPixels: 600}); len(doc.Pages) != 3 {
+		t.Errorf("at the document budget: %d pages, want 3", len(doc.Pages))
+	}
 }
