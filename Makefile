@@ -18,7 +18,7 @@ APT_PACKAGES := gcc pkg-config tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test test-long bench eval corpus vet clean
+.PHONY: all deps build run test test-long bench eval corpus clean
 
 all: build
 
@@ -42,11 +42,11 @@ test: deps
 	$(GO) vet ./... ./testdata/gen/...
 	$(GO) test -timeout 20m ./... ./testdata/gen/...
 
-# Slow suites: a larger generated corpus.
-test-long: build
+# Slow suites: the accuracy floors on a larger generated corpus.
+test-long: deps
 	rm -rf /tmp/coffre-corpus-long
 	$(GO) run ./testdata/gen -out /tmp/coffre-corpus-long -seed 7 -n 300
-	./$(BIN) eval /tmp/coffre-corpus-long
+	COFFRE_TEST_CORPUS=/tmp/coffre-corpus-long $(GO) test -count=1 -timeout 60m -run TestCorpusAccuracy -v ./cmd/coffre/
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./cmd/coffre/
@@ -57,7 +57,7 @@ eval: build
 # Regenerates the committed sample corpus (deterministic).
 corpus:
 	rm -rf $(CORPUS)
-	$(GO) run ./testdata/gen -out $(CORPUS) -seed 1 -small
+	$(GO) run ./testdata/gen -out $(CORPUS) -seed 1
 
 clean:
 	rm -rf bin

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"os"
@@ -14,8 +15,9 @@ import (
 	"coffre/intake"
 )
 
-// corpusDir is the committed sample corpus, with its ground truth.
-const corpusDir = "../../testdata/corpus"
+// corpusDir is the committed sample corpus, with its ground truth, or the
+// corpus COFFRE_TEST_CORPUS names (make test-long generates a larger one).
+var corpusDir = cmp.Or(os.Getenv("COFFRE_TEST_CORPUS"), "../../testdata/corpus")
 
 // asOf is fixed so that statuses do not change with the day the tests run.
 const asOf = "2026-11-23"

@@ -17,7 +17,6 @@ func main() {
 	out := flag.String("out", "testdata/corpus", "output directory")
 	seed := flag.Uint64("seed", 1, "random seed; the corpus is a function of it")
 	n := flag.Int("n", 0, "generate a larger corpus of N documents instead of the small plan")
-	flag.Bool("small", true, "the small committed plan (default unless -n is given)")
 	draft := flag.Bool("draft", false, "only clean PNG and digital PDF renderings")
 	flag.Parse()
 	plan := smallPlan()
