@@ -69,6 +69,21 @@ type Record struct {
 	Error      string           `json:"error"`
 }
 
+// NewRecord returns the record of a document not yet read: type unknown,
+// status undetermined, and empty (not null) collections so that the JSON
+// contract holds whatever stage stops it.
+func NewRecord(file string) Record {
+	return Record{
+		File:      file,
+		Type:      TypeUnknown,
+		Fields:    Fields{},
+		Status:    StatusUndetermined,
+		Checks:    []Check{},
+		Messages:  []string{},
+		TimingsMS: map[string]int64{},
+	}
+}
+
 // Check returns the check with the given name and whether it was made.
 func (r *Record) Check(name string) (Check, bool) {
 	for _, c := range r.Checks {

@@ -30,19 +30,8 @@ type page struct {
 }
 
 func newRun(name string, data []byte, asOf coffre.Date) *run {
-	return &run{
-		data: data,
-		asOf: asOf,
-		rec: &coffre.Record{
-			File:      name,
-			Type:      coffre.TypeUnknown,
-			Fields:    coffre.Fields{},
-			Status:    coffre.StatusUndetermined,
-			Checks:    []coffre.Check{},
-			Messages:  []string{},
-			TimingsMS: map[string]int64{},
-		},
-	}
+	rec := coffre.NewRecord(name)
+	return &run{data: data, asOf: asOf, rec: &rec}
 }
 
 // fail records that the document could not be processed at all.

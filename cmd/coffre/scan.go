@@ -99,10 +99,9 @@ func readLimited(name string, limit int64) ([]byte, error) {
 
 // errorRecord is the record of a file that could not be read at all.
 func errorRecord(name string, err error) coffre.Record {
-	return coffre.Record{
-		File: name, Type: coffre.TypeUnknown, Fields: coffre.Fields{}, Status: coffre.StatusUndetermined,
-		Checks: []coffre.Check{}, Messages: []string{}, TimingsMS: map[string]int64{}, Error: coffre.ErrorMessage(err),
-	}
+	rec := coffre.NewRecord(name)
+	rec.Error = coffre.ErrorMessage(err)
+	return rec
 }
 
 func printJSON(w io.Writer) func(coffre.Record) {
