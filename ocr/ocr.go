@@ -9,6 +9,7 @@
 package ocr
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/otiai10/gosseract/v2"
+	"golang.org/x/image/tiff"
 )
 
 // Word is one recognised word with its confidence (0–100) and line.
@@ -123,8 +125,9 @@ func newClient(lang string, vars map[gosseract.SettableVariable]string) (*gosser
 		c.Close()
 		return nil, fmt.Errorf("ocr: language %s: %w", lang, err)
 	}
-	// A PGM carries no resolution; without one Tesseract guesses 70 dpi
-	// and warns on every page. Its other diagnostics go to stderr too,
+	// The pages preprocessing hands over carry no true resolution (they
+	// were scaled to a text height); without one Tesseract guesses from
+	// the file and warns. Its other diagnostics go to stderr too,
 	// mixed with coffre's structured logs: drop them.
 	vars["user_defined_dpi"] = "300"
 	vars["debug_file"] = os.DevNull
@@ -161,7 +164,11 @@ func (p *Pool) Recognize(ctx context.Context, img *image.Gray) (Result, error) {
 		return Result{}, ctx.Err()
 	}
 	defer func() { p.clients <- s }()
-	if err := s.page.SetImageFromBytes(EncodePGM(img)); err != nil {
+	data, err := encode(img)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := s.page.SetImageFromBytes(data); err != nil {
 		return Result{}, fmt.Errorf("ocr: set image: %w", err)
 	}
 	// One recognition gives both words and layout; Text() after it would
@@ -199,16 +206,14 @@ func resultOf(boxes []gosseract.BoundingBox) Result {
 	return Result{Text: b.String(), Words: words}
 }
 
-// EncodePGM encodes img as binary PGM, which Leptonica reads without the
-// cost of PNG compression.
-func EncodePGM(img *image.Gray) []byte {
-	w, h := img.Rect.Dx(), img.Rect.Dy()
-	header := fmt.Sprintf("P5\n%d %d\n255\n", w, h)
-	out := make([]byte, len(header), len(header)+w*h)
-	copy(out, header)
-	for y := range h {
-		row := img.Pix[y*img.Stride : y*img.Stride+w]
-		out = append(out, row...)
+// encode hands img to Leptonica as an uncompressed TIFF: libtiff copies
+// it in a few milliseconds, where Leptonica's PNM reader, one fread per
+// pixel, took 0.2 s on a 9 MP page.
+func encode(img *image.Gray) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(img.Pix) + 1024)
+	if err := tiff.Encode(&buf, img, nil); err != nil {
+		return nil, fmt.Errorf("ocr: encode page: %w", err)
 	}
-	return out
+	return buf.Bytes(), nil
 }

@@ -5,12 +5,12 @@ package ocr
 #include <stdlib.h>
 #include <leptonica/allheaders.h>
 
-// updown binarises an 8-bit PGM (with background normalisation, so that
+// updown binarises an 8-bit grey image (with background normalisation, so that
 // shadows do not turn paper black) and measures whether its text is
 // upright: conf > 0 upright, < 0 upside down; -1000 if it cannot tell.
-static float updown(const unsigned char* pgm, size_t n) {
+static float updown(const unsigned char* data, size_t n) {
 	float conf = -1000;
-	PIX* gray = pixReadMem(pgm, n);
+	PIX* gray = pixReadMem(data, n);
 	if (gray == NULL) return conf;
 	PIX* bin = pixOtsuThreshOnBackgroundNorm(gray, NULL, 10, 15, 100, 50, 255, 2, 2, 0.1, NULL);
 	if (bin != NULL && pixUpDownDetect(bin, &conf, 0, 0, 0) != 0) conf = -1000;
@@ -37,8 +37,11 @@ func UpsideDown(img *image.Gray) (upsideDown bool, confidence float64, ok bool) 
 	for img.Rect.Dx()*img.Rect.Dy() > 4_000_000 {
 		img = halve(img)
 	}
-	pgm := EncodePGM(img)
-	conf := float64(C.updown((*C.uchar)(unsafe.Pointer(&pgm[0])), C.size_t(len(pgm))))
+	data, err := encode(img)
+	if err != nil {
+		return false, 0, false
+	}
+	conf := float64(C.updown((*C.uchar)(unsafe.Pointer(&data[0])), C.size_t(len(data))))
 	if conf == -1000 {
 		return false, 0, false
 	}
