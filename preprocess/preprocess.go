@@ -103,6 +103,7 @@ func prepare(ctx context.Context, img image.Image, do steps) (Result, error) {
 	res := Result{Cropped: cropped, Turned: p.turned, Skew: p.skew, Scale: p.scale, Quality: p.quality}
 	res.Image = render(full, p)
 	flatten(res.Image)
+	eraseLeaders(res.Image)
 	return res, ctx.Err()
 }
 
