@@ -14,7 +14,7 @@ export OMP_THREAD_LIMIT := 1
 # images (OCR-B for MRZs).
 APT_PACKAGES := gcc pkg-config tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd \
 	libtesseract-dev libleptonica-dev libheif-dev \
-	fonts-ocr-b fonts-dejavu-core fonts-liberation2
+	tesseract-ocr-eng fonts-ocr-b fonts-dejavu-core fonts-liberation2
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

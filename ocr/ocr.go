@@ -28,6 +28,7 @@ type Word struct {
 	Confidence float64
 	Box        image.Rectangle
 	Block      int
+	Par        int
 	Line       int
 }
 
@@ -66,6 +67,30 @@ func (r Result) ConfidentChars(minConf float64) int {
 	return n
 }
 
+// Line is one line of text and the box around it.
+type Line struct {
+	Text string
+	Box  image.Rectangle
+}
+
+// Lines groups the words into lines, in reading order.
+func (r Result) Lines() []Line {
+	var lines []Line
+	for i, w := range r.Words {
+		if i > 0 {
+			prev := r.Words[i-1]
+			if w.Block == prev.Block && w.Par == prev.Par && w.Line == prev.Line {
+				l := &lines[len(lines)-1]
+				l.Text += " " + w.Text
+				l.Box = l.Box.Union(w.Box)
+				continue
+			}
+		}
+		lines = append(lines, Line{Text: w.Text, Box: w.Box})
+	}
+	return lines
+}
+
 func alnumCount(s string) int {
 	n := 0
 	for _, c := range s {
@@ -83,9 +108,10 @@ type Pool struct {
 	clients chan *slot
 }
 
-// slot is one OCR slot: an engine for pages and one that re-reads numbers.
+// slot is one OCR slot: an engine for pages, one that re-reads numbers,
+// one for machine-readable zones.
 type slot struct {
-	page, numbers *gosseract.Client
+	page, numbers, mrz *gosseract.Client
 }
 
 // ThreadLimitSet reports whether OMP_THREAD_LIMIT=1 is in the environment,
@@ -97,23 +123,45 @@ func ThreadLimitSet() bool { return os.Getenv("OMP_THREAD_LIMIT") == "1" }
 func NewPool(n int, lang string, psm int) (*Pool, error) {
 	p := &Pool{clients: make(chan *slot, max(n, 1))}
 	for range cap(p.clients) {
-		page, err := newClient(lang, map[gosseract.SettableVariable]string{"tessedit_pageseg_mode": strconv.Itoa(psm)})
+		s, err := newSlot(lang, psm)
 		if err != nil {
 			p.Close()
 			return nil, err
 		}
-		numbers, err := newClient(lang, map[gosseract.SettableVariable]string{
-			"tessedit_pageseg_mode":   strconv.Itoa(int(gosseract.PSM_SINGLE_LINE)),
-			"tessedit_char_whitelist": numberChars,
-		})
-		if err != nil {
-			page.Close()
-			p.Close()
-			return nil, err
-		}
-		p.clients <- &slot{page: page, numbers: numbers}
+		p.clients <- s
 	}
 	return p, nil
+}
+
+func newSlot(lang string, psm int) (*slot, error) {
+	s := &slot{}
+	var err error
+	if s.page, err = newClient(lang, map[gosseract.SettableVariable]string{"tessedit_pageseg_mode": strconv.Itoa(psm)}); err != nil {
+		return nil, err
+	}
+	s.numbers, err = newClient(lang, map[gosseract.SettableVariable]string{
+		"tessedit_pageseg_mode":   strconv.Itoa(int(gosseract.PSM_SINGLE_LINE)),
+		"tessedit_char_whitelist": numberChars,
+	})
+	if err == nil {
+		s.mrz, err = newMRZClient()
+	}
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// close frees the slot's engines.
+func (s *slot) close() error {
+	var errs []error
+	for _, c := range []*gosseract.Client{s.page, s.numbers, s.mrz} {
+		if c != nil {
+			errs = append(errs, c.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // newClient returns a client reading lang with vars set. Variables, unlike
@@ -146,7 +194,7 @@ func (p *Pool) Close() error {
 	for range cap(p.clients) {
 		select {
 		case s := <-p.clients:
-			errs = append(errs, s.page.Close(), s.numbers.Close())
+			errs = append(errs, s.close())
 		default:
 			return errors.Join(errs...)
 		}
@@ -201,7 +249,7 @@ func resultOf(boxes []gosseract.BoundingBox) Result {
 			}
 		}
 		b.WriteString(bb.Word)
-		words = append(words, Word{Text: bb.Word, Confidence: bb.Confidence, Box: bb.Box, Block: bb.BlockNum, Line: bb.LineNum})
+		words = append(words, Word{Text: bb.Word, Confidence: bb.Confidence, Box: bb.Box, Block: bb.BlockNum, Par: bb.ParNum, Line: bb.LineNum})
 	}
 	return Result{Text: b.String(), Words: words}
 }

@@ -15,8 +15,14 @@ import (
 
 // renderLines draws French text lines at a size Tesseract reads well.
 func renderLines(t testing.TB, lines []string) *image.Gray {
+	return renderLinesIn(t, goregular.TTF, lines)
+}
+
+// renderLinesIn draws lines with the font in fontData (TrueType or
+// OpenType).
+func renderLinesIn(t testing.TB, fontData []byte, lines []string) *image.Gray {
 	t.Helper()
-	f, err := opentype.Parse(goregular.TTF)
+	f, err := opentype.Parse(fontData)
 	if err != nil {
 		t.Fatal(err)
 	}

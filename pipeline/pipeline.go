@@ -28,6 +28,8 @@ type Text struct {
 	// ConfidentChars counts letters and digits in words read with at
 	// least ConfidentWordConf confidence.
 	ConfidentChars int
+	// Lines are the lines read, with their boxes on the image.
+	Lines []Line
 }
 
 // ConfidentWordConf is the word confidence (0–100) from which a reading
@@ -50,7 +52,8 @@ type Orienter interface {
 // called from many goroutines.
 type Pipeline struct {
 	Recognizer Recognizer
-	Orienter   Orienter // nil: upside-down pages are found by their poor reading only
+	Orienter   Orienter  // nil: upside-down pages are found by their poor reading only
+	MRZReader  MRZReader // nil: MRZs are read from the page's reading only
 	Policy     policy.Policy
 	Limits     intake.Limits
 	Logger     *slog.Logger // ids and timings only: never text read from a document

@@ -88,6 +88,8 @@ func (p *Pipeline) recognize(ctx context.Context, r *run) error {
 		pg.text = t.Text
 		if t.ConfidentChars < minConfidentChars {
 			pg.unreadable = msgNoText
+		} else if err := p.readMRZ(ctx, pg, t.Lines); err != nil {
+			return fmt.Errorf("page %d: mrz: %w", i+1, err)
 		}
 		pg.img = nil
 	}
@@ -117,11 +119,13 @@ func (p *Pipeline) readUpright(ctx context.Context, pg *page) (Text, error) {
 	if err != nil || sure || t.MeanConfidence >= orientBelowConf {
 		return t, err
 	}
-	turned, err := p.Recognizer.Recognize(ctx, preprocess.Turn(pg.img, 180))
+	img := preprocess.Turn(pg.img, 180)
+	turned, err := p.Recognizer.Recognize(ctx, img)
 	if err != nil {
 		return Text{}, err
 	}
 	if turned.ConfidentChars > t.ConfidentChars {
+		pg.img = img // the lines' boxes are on the turned page
 		return turned, nil
 	}
 	return t, nil

@@ -36,7 +36,16 @@ func (t *tesseract) Recognize(ctx context.Context, img *image.Gray) (pipeline.Te
 	if err != nil {
 		return pipeline.Text{}, err
 	}
-	return pipeline.Text{Text: res.Text, MeanConfidence: res.MeanConfidence(), ConfidentChars: res.ConfidentChars(pipeline.ConfidentWordConf)}, nil
+	lines := res.Lines()
+	text := pipeline.Text{Text: res.Text, MeanConfidence: res.MeanConfidence(), ConfidentChars: res.ConfidentChars(pipeline.ConfidentWordConf), Lines: make([]pipeline.Line, len(lines))}
+	for i, l := range lines {
+		text.Lines[i] = pipeline.Line(l)
+	}
+	return text, nil
+}
+
+func (t *tesseract) ReadMRZ(ctx context.Context, img *image.Gray, band image.Rectangle, lineHeight int) (string, error) {
+	return t.pool.ReadMRZ(ctx, img, band, lineHeight)
 }
 
 // newPipeline builds the real pipeline for cfg. Close the tesseract after
@@ -50,7 +59,7 @@ func newPipeline(cfg *Config, logger *slog.Logger) (*pipeline.Pipeline, *tessera
 	if err != nil {
 		return nil, nil, err
 	}
-	return &pipeline.Pipeline{Recognizer: tess, Orienter: tess, Policy: pol, Limits: cfg.Limits, Logger: logger}, tess, nil
+	return &pipeline.Pipeline{Recognizer: tess, Orienter: tess, MRZReader: tess, Policy: pol, Limits: cfg.Limits, Logger: logger}, tess, nil
 }
 
 // warnLogger logs to w what needs a person's attention: a one-shot command

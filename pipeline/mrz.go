@@ -1,0 +1,92 @@
+package pipeline
+
+import (
+	"context"
+	"image"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// MRZReader reads a machine-readable zone (the OCR-B lines at the foot of
+// identity documents) again, knowing only its alphabet: the page's reading
+// takes '<' for «, K or nothing, and a single wrong character fails a
+// check digit.
+type MRZReader interface {
+	// ReadMRZ reads band of img, where characters are lineHeight px tall,
+	// and returns the lines read.
+	ReadMRZ(ctx context.Context, img *image.Gray, band image.Rectangle, lineHeight int) (string, error)
+}
+
+// Line is one line of a page's reading and where it lies on the page.
+type Line struct {
+	Text string
+	Box  image.Rectangle
+}
+
+// readMRZ appends to the page's text a second reading of its MRZ band,
+// when the first reading saw one. The classifiers find the MRZ in the
+// text, so they treat it like the MRZ of a born-digital PDF.
+func (p *Pipeline) readMRZ(ctx context.Context, pg *page, lines []Line) error {
+	if p.MRZReader == nil {
+		return nil
+	}
+	band, h, ok := mrzBand(lines, pg.img.Rect)
+	if !ok {
+		return nil
+	}
+	text, err := p.MRZReader.ReadMRZ(ctx, pg.img, band, h)
+	if err != nil {
+		return err
+	}
+	if text = strings.TrimSpace(text); text != "" {
+		pg.text += "\n\n" + text
+	}
+	return nil
+}
+
+// mrzBand returns the region around the lines that look like an MRZ,
+// grown by about a line in every direction in case the page's reading
+// missed one of them, and the lines' typical height.
+func mrzBand(lines []Line, bounds image.Rectangle) (band image.Rectangle, lineHeight int, ok bool) {
+	var heights []int
+	for _, l := range lines {
+		if mrzLike(l.Text) {
+			band = band.Union(l.Box)
+			heights = append(heights, l.Box.Dy())
+		}
+	}
+	if len(heights) == 0 {
+		return image.Rectangle{}, 0, false
+	}
+	slices.Sort(heights)
+	h := heights[len(heights)/2]
+	grow := h * 5 / 4
+	band = image.Rect(band.Min.X-grow, band.Min.Y-grow, band.Max.X+grow, band.Max.Y+grow).Intersect(bounds)
+	return band, h, !band.Empty()
+}
+
+// mrzLike tells an MRZ line as the page's reading renders it: a long run
+// of capitals and digits with fillers ('<', or what OCR made of them), or
+// a long unbroken one.
+func mrzLike(text string) bool {
+	compact := strings.ReplaceAll(text, " ", "")
+	if len(compact) < 20 {
+		return false
+	}
+	mrz, digits := 0, 0
+	for _, c := range compact {
+		switch {
+		case c >= 'A' && c <= 'Z', c == '<', c == '«', c == '‹':
+			mrz++
+		case unicode.IsDigit(c):
+			mrz++
+			digits++
+		}
+	}
+	if mrz*10 < len([]rune(compact))*9 {
+		return false
+	}
+	fillers := strings.ContainsAny(compact, "<«‹") || strings.Contains(compact, "KKK")
+	return fillers || (!strings.Contains(text, " ") && len(compact) >= 28 && digits >= 4)
+}
