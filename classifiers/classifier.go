@@ -96,9 +96,10 @@ const (
 )
 
 // Classify recognises the type of a document from its text (all pages,
-// joined with "\n\f\n") and extracts its fields.
-func Classify(text string) Result {
+// joined with "\n\f\n") read on asOf, and extracts its fields.
+func Classify(text string, asOf coffre.Date) Result {
 	d := NewDoc(text)
+	d.AsOf = asOf
 	scores := make(map[coffre.DocType]float64, len(registry))
 	for t, c := range registry {
 		scores[t], _ = c.Score(d)

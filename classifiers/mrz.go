@@ -1,104 +1,170 @@
 package classifiers
 
 import (
-	"regexp"
+	"fmt"
 	"strings"
+
+	"coffre"
+	"coffre/mrz"
 )
 
-// mrzInfo is what a quick look at the machine-readable zone tells: which
-// document it is and its layout. Check digits and names come later.
-type mrzInfo struct {
-	Kind  string   // a piece_identite subtype, or "" when no MRZ was seen
-	Lines []string // the MRZ lines, '<' restored
-	Width int      // length of the first line: 30 (TD1), 36 (old CNI), 44 (TD3)
-}
-
-var (
-	// chevrons are what OCR makes of '<'.
-	chevrons  = strings.NewReplacer("«", "<", "‹", "<", "(", "<", "[", "<", "{", "<", "£", "<", " ", "")
-	mrzCharRe = regexp.MustCompile(`^[A-Z0-9<]{25,48}$`)
-	kRunRe    = regexp.MustCompile(`KK+`)
-	kRun3Re   = regexp.MustCompile(`KKK+`)
+// Check names of identity documents (scan-output.md).
+const (
+	CheckMRZDigits      = "mrz_check_digits"
+	CheckMRZVisualMatch = "mrz_visual_match"
 )
 
-// mrzLine returns the line cleaned as an MRZ line, or "" when it is not
-// one. Runs of K are fillers misread: runs of two or more when no '<'
-// survived OCR, of three or more otherwise (no name holds "KKK").
-func mrzLine(raw string) string {
-	s := chevrons.Replace(strings.ToUpper(strings.TrimSpace(raw)))
-	if !mrzCharRe.MatchString(s) {
-		return ""
-	}
-	runs := kRun3Re
-	if !strings.Contains(s, "<") {
-		runs = kRunRe
-	}
-	s = runs.ReplaceAllStringFunc(s, func(k string) string { return strings.Repeat("<", len(k)) })
-	if strings.Count(s, "<") < 2 {
-		return ""
-	}
-	return s
+// mrzRead is the machine-readable zone found in a document's text.
+type mrzRead struct {
+	Kind string   // a piece_identite subtype, or "" when no zone was seen
+	Zone *mrz.MRZ // nil when no zone could be parsed
 }
 
-// mrzKinds maps a first MRZ line's prefix (document code, state) to the
-// subtype; a leading 1 or L is a misread I.
-var mrzKinds = []struct{ prefix, kind string }{
-	{"P<FRA", "passeport"}, {"PKFRA", "passeport"}, {"IDFRA", "cni"}, {"IRFRA", "titre_sejour"},
-	{"1DFRA", "cni"}, {"LDFRA", "cni"}, {"1RFRA", "titre_sejour"}, {"LRFRA", "titre_sejour"},
-}
-
-// MRZ finds the machine-readable zone, once per document.
-func (d *Doc) MRZ() *mrzInfo {
+// MRZ finds and reads the document's zone, once: the first whose check
+// digits hold (repaired if need be), else the first that parses. The text
+// may hold the zone twice: as the page's reading saw it and as the MRZ
+// pass read it again.
+func (d *Doc) MRZ() *mrzRead {
 	if d.mrz != nil {
 		return d.mrz
 	}
-	d.mrz = &mrzInfo{}
-	var lines []string
-	for _, l := range strings.Split(d.Raw, "\n") {
-		if m := mrzLine(l); m != "" {
-			lines = append(lines, m)
+	d.mrz = &mrzRead{}
+	for _, lines := range mrz.Find(d.Raw) {
+		if d.mrz.Kind == "" {
+			d.mrz.Kind = kindOf(lines[0])
 		}
-	}
-	for i, l := range lines {
-		for _, k := range mrzKinds {
-			if strings.HasPrefix(l, k.prefix) {
-				d.mrz = &mrzInfo{Kind: k.kind, Lines: lines[i:min(i+3, len(lines))], Width: len(l)}
-				return d.mrz
-			}
+		z, err := mrz.Read(lines)
+		if err != nil || (d.mrz.Zone != nil && !z.Verified()) {
+			continue
+		}
+		d.mrz = &mrzRead{Kind: kindOf(z.Lines[0]), Zone: z}
+		if z.Verified() {
+			break
 		}
 	}
 	return d.mrz
 }
 
-// oldCNI reports whether an identity-card MRZ has the 2×36 layout of the
-// laminated card rather than the 3×30 TD1 of the 2021 card.
-func (m *mrzInfo) oldCNI() bool { return m.Kind == "cni" && m.Width >= 33 }
-
-var (
-	oldCNINumRe   = regexp.MustCompile(`^[0-9]{4}[0-9A-Z]{3}[0-9A-Z]{5}$`)
-	td1NumRe      = regexp.MustCompile(`^[0-9A-Z]{9}$`)
-	passportNumRe = regexp.MustCompile(`^[0-9]{2}[A-Z]{2}[0-9]{5}$`)
-)
-
-// documentNumber reads the document number where the layout puts it, if it
-// has the expected form; an OCR-damaged one is left out rather than guessed.
-func (m *mrzInfo) documentNumber() string {
-	pick := func(line, from, to int, re *regexp.Regexp) string {
-		if line >= len(m.Lines) || len(m.Lines[line]) < to {
-			return ""
-		}
-		if n := strings.TrimRight(m.Lines[line][from:to], "<"); re.MatchString(n) {
-			return n
-		}
-		return ""
+// kindOf maps a zone's first line (document code, issuing state) to a
+// subtype. ICAO codes: P… passports; I, A, C identity cards, of which
+// France marks residence permits IR. A leading 1 or L is a misread I.
+func kindOf(first string) string {
+	if len(first) < 5 || strings.Trim(first[2:5], "ABCDEFGHIJKLMNOPQRSTUVWXYZ<") != "" {
+		return "" // no issuing state: not a first line
 	}
 	switch {
-	case m.Kind == "passeport":
-		return pick(1, 0, 9, passportNumRe)
-	case m.oldCNI():
-		return pick(1, 0, 12, oldCNINumRe)
-	case m.Kind != "":
-		return pick(0, 5, 14, td1NumRe)
+	case first[0] == 'P':
+		return coffre.SubtypePasseport
+	case first[1] == 'R' && strings.IndexByte("I1L", first[0]) >= 0:
+		return coffre.SubtypeTitreSejour
+	case strings.IndexByte("IAC1L", first[0]) >= 0:
+		return coffre.SubtypeCNI
 	}
 	return ""
+}
+
+// oldCNI reports whether the zone is the 2×36 one of the laminated card
+// rather than the TD1 of the 2021 card.
+func (m *mrzRead) oldCNI() bool {
+	return m.Zone != nil && m.Zone.Format == mrz.FrenchID
+}
+
+// fields returns what the zone says, in the forms of scan-output.md.
+func (m *mrzRead) fields(asOf coffre.Date) coffre.Fields {
+	z := m.Zone
+	f := coffre.Fields{}
+	put := func(k, v string) {
+		if v != "" {
+			f[k] = v
+		}
+	}
+	put("document_number", z.DocumentNumber)
+	put("surname", z.Surname)
+	put("sex", z.Sex)
+	put("nationality", z.Nationality)
+	if z.GivenNames != "" {
+		f["given_names"] = strings.Fields(z.GivenNames)
+	}
+	if d, ok := mrz.BirthDate(z.BirthDate, asOf); ok {
+		f["birth_date"] = d
+	}
+	if d, ok := mrz.ExpiryDate(z.ExpiryDate, asOf); ok {
+		f["expiry_date"] = d
+	}
+	if y, mo, ok := mrz.IssueMonth(z, asOf); ok {
+		f["issue_date"] = coffre.NewDate(y, mo, 1)
+		f["issue_month_only"] = true
+	}
+	return f
+}
+
+// digitsCheck reports the zone's check digits; verified is false when
+// they hold only after a repair the visual zone contradicts.
+func (m *mrzRead) digitsCheck(verified bool) coffre.Check {
+	z := m.Zone
+	c := coffre.Check{Name: CheckMRZDigits, OK: verified}
+	var failed []string
+	for _, ch := range z.Checks {
+		if !ch.OK {
+			failed = append(failed, ch.Name)
+		}
+	}
+	n := len(z.Checks)
+	switch {
+	case len(failed) > 0:
+		c.Detail = fmt.Sprintf("%s: failed %s; the fields read from the zone are unverified", z.Format, strings.Join(failed, ", "))
+	case !verified:
+		c.Detail = fmt.Sprintf("%s: the check digits hold only after repairing %d characters, and the visual zone disagrees; the fields read from the zone are unverified", z.Format, len(z.Repairs))
+	case len(z.Repairs) > 0:
+		c.Detail = fmt.Sprintf("%s: %d of %d check digits hold after repairing %d misread characters", z.Format, n, n, len(z.Repairs))
+	default:
+		c.Detail = fmt.Sprintf("%s: %d of %d check digits hold", z.Format, n, n)
+	}
+	return c
+}
+
+// visualMatch compares what the visual zone prints with what the MRZ says:
+// the dates and number where both were read, and the surname, which must
+// appear in the text outside the zone. Details name fields, never values.
+func visualMatch(printed, zone coffre.Fields, d *Doc) (coffre.Check, bool) {
+	var compared, differ []string
+	for _, k := range []string{"document_number", "birth_date", "expiry_date"} {
+		p, okP := printed[k]
+		z, okZ := zone[k]
+		if !okP || !okZ {
+			continue
+		}
+		compared = append(compared, k)
+		if p != z {
+			differ = append(differ, k)
+		}
+	}
+	if s, ok := zone["surname"].(string); ok {
+		compared = append(compared, "surname")
+		if !strings.Contains(visualText(d), squashWord(s)) {
+			differ = append(differ, "surname")
+		}
+	}
+	if len(compared) == 0 {
+		return coffre.Check{}, false
+	}
+	c := coffre.Check{Name: CheckMRZVisualMatch, OK: len(differ) == 0}
+	if c.OK {
+		c.Detail = "the printed " + strings.Join(compared, ", ") + " match the MRZ"
+	} else {
+		c.Detail = "the printed " + strings.Join(differ, ", ") + " differ from the MRZ"
+	}
+	return c, true
+}
+
+// visualText is the squashed text of the lines outside the MRZ.
+func visualText(d *Doc) string {
+	var b strings.Builder
+	for i, l := range d.Lines {
+		if strings.ContainsAny(l, "<«‹") || (!strings.Contains(l, " ") && len(l) >= 25) {
+			continue
+		}
+		b.WriteString(d.sq[i])
+	}
+	return b.String()
 }

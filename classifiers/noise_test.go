@@ -63,7 +63,7 @@ func runNoise(t *testing.T, rate float64, seeds int, each func(f fixture, got Re
 	for _, f := range positives(t) {
 		for seed := range seeds {
 			r := rand.New(rand.NewPCG(uint64(seed), uint64(len(f.name))))
-			got := Classify(noisy(f.text, r, rate))
+			got := Classify(noisy(f.text, r, rate), testAsOf)
 			switch {
 			case got.Type == f.want.Type && got.Subtype == f.want.Subtype:
 				o.right++
@@ -99,7 +99,7 @@ func TestHeavyNoiseDegradesSafely(t *testing.T) {
 	o := runNoise(t, 0.08, 10, func(f fixture, got Result) {
 		if got.Type == f.want.Type {
 			damaged += got.Confidence
-			clean += Classify(f.text).Confidence
+			clean += Classify(f.text, testAsOf).Confidence
 			n++
 		}
 	})
@@ -117,7 +117,7 @@ func TestNoisyLookalikesStayUnknown(t *testing.T) {
 	for _, f := range fixtures(t, "lookalikes") {
 		for seed := range 20 {
 			r := rand.New(rand.NewPCG(uint64(seed), 7))
-			if got := Classify(noisy(f.text, r, 0.05)); got.Type != coffre.TypeUnknown {
+			if got := Classify(noisy(f.text, r, 0.05), testAsOf); got.Type != coffre.TypeUnknown {
 				t.Errorf("%s seed %d: got %s (scores %v)", f.name, seed, got.Type, got.Scores)
 			}
 		}
@@ -130,7 +130,7 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Add("IDFRA<<<<\n\f\nKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK")
 	f.Fuzz(func(t *testing.T, text string) {
-		r := Classify(text)
+		r := Classify(text, testAsOf)
 		if r.Confidence < 0 || r.Confidence > 1 || r.Fields == nil {
 			t.Errorf("bad result %+v", r)
 		}

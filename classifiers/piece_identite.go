@@ -55,21 +55,68 @@ func (pieceIdentite) Score(d *Doc) (float64, string) { return weigh(d, idSignals
 
 func (pieceIdentite) Extract(d *Doc) Result {
 	sub := idSubtype(d)
-	f := coffre.Fields{}
-	putDate(f, "expiry_date", d, labelsExpiry)
-	putDate(f, "issue_date", d, labelsIssue)
-	putDate(f, "birth_date", d, labelsBirth)
-	if n := idNumber(d, sub); n != "" {
-		f["document_number"] = n
+	printed := coffre.Fields{}
+	putDate(printed, "expiry_date", d, labelsExpiry)
+	putDate(printed, "issue_date", d, labelsIssue)
+	putDate(printed, "birth_date", d, labelsBirth)
+	if n := printedNumber(d, sub); n != "" {
+		printed["document_number"] = n
 	}
-	if sub == coffre.SubtypeCNI {
-		if cf := cardFormat(d, f); cf != "" {
-			f["card_format"] = cf
+	r := Result{Subtype: sub, Fields: printed}
+	if m := d.MRZ(); m.Zone != nil {
+		zone := m.fields(d.AsOf)
+		match, compared := visualMatch(printed, zone, d)
+		// Check digits are mod 10: a repair may make a wrong reading pass
+		// them by chance. A repaired zone the visual zone contradicts is
+		// not proof.
+		verified := m.Zone.Verified() && (len(m.Zone.Repairs) == 0 || !compared || match.OK)
+		r.Fields = mergeMRZ(printed, zone, verified)
+		r.Checks = append(r.Checks, m.digitsCheck(verified))
+		if compared {
+			r.Checks = append(r.Checks, match)
 		}
 	}
-	r := Result{Subtype: sub, Fields: f, Confidence: share(f, "birth_date", "expiry_date", "document_number")}
-	r.IssuedOn, _ = f["issue_date"].(coffre.Date)
+	if sub == coffre.SubtypeCNI {
+		if cf := cardFormat(d, r.Fields); cf != "" {
+			r.Fields["card_format"] = cf
+		}
+	}
+	r.Confidence = share(r.Fields, "birth_date", "expiry_date", "document_number")
+	if v, ok := r.Fields["mrz_verified"].(bool); ok && !v {
+		r.Confidence *= 0.7 // fields from a zone whose check digits fail
+	}
+	if !boolField(r.Fields, "issue_month_only") {
+		r.IssuedOn, _ = r.Fields["issue_date"].(coffre.Date)
+	}
 	return r
+}
+
+// mergeMRZ combines the visual zone with the MRZ. A zone whose check
+// digits hold is the better reading (OCR-B, proven): its values win. One
+// whose checks fail only fills what the visual zone lacks, and the record
+// says the zone is unverified.
+func mergeMRZ(printed, zone coffre.Fields, verified bool) coffre.Fields {
+	out := coffre.Fields{"mrz_verified": verified}
+	for k, v := range printed {
+		out[k] = v
+	}
+	for k, v := range zone {
+		if _, have := printed[k]; verified || !have {
+			out[k] = v
+		}
+	}
+	// A printed issue date is exact; the old card's number gives only the
+	// month.
+	if _, ok := printed["issue_date"]; ok {
+		out["issue_date"] = printed["issue_date"]
+		delete(out, "issue_month_only")
+	}
+	return out
+}
+
+func boolField(f coffre.Fields, k string) bool {
+	v, _ := f[k].(bool)
+	return v
 }
 
 // idSubtype trusts the MRZ first, then the printed title; a residence
@@ -86,6 +133,12 @@ func idSubtype(d *Doc) string {
 	return coffre.SubtypeCNI
 }
 
+var (
+	oldCNINumRe   = regexp.MustCompile(`^[0-9]{4}[0-9A-Z]{3}[0-9A-Z]{5}$`)
+	td1NumRe      = regexp.MustCompile(`^[0-9A-Z]{9}$`)
+	passportNumRe = regexp.MustCompile(`^[0-9]{2}[A-Z]{2}[0-9]{5}$`)
+)
+
 // numberForms are the document number formats by subtype; old and new CNI
 // numbers differ (12 characters, 9 characters).
 var numberForms = map[string][]*regexp.Regexp{
@@ -94,8 +147,8 @@ var numberForms = map[string][]*regexp.Regexp{
 	coffre.SubtypeTitreSejour: {td1NumRe},
 }
 
-// idNumber prefers the printed number next to its label, then the MRZ's.
-func idNumber(d *Doc, sub string) string {
+// printedNumber reads the document number printed next to its label.
+func printedNumber(d *Doc, sub string) string {
 	parse := func(s string) (string, bool) {
 		for _, tok := range strings.FieldsFunc(strings.ToUpper(s), notAlnum) {
 			for _, re := range numberForms[sub] {
@@ -106,10 +159,8 @@ func idNumber(d *Doc, sub string) string {
 		}
 		return "", false
 	}
-	if n, ok := valueAfter(d, labelsNumber, parse); ok {
-		return n
-	}
-	return d.MRZ().documentNumber()
+	n, _ := valueAfter(d, labelsNumber, parse)
+	return n
 }
 
 // cardFormat tells the laminated CNI ("old") from the 2021 card ("new"):
@@ -118,9 +169,9 @@ func idNumber(d *Doc, sub string) string {
 func cardFormat(d *Doc, f coffre.Fields) string {
 	n, _ := f["document_number"].(string)
 	switch {
-	case d.MRZ().Kind == coffre.SubtypeCNI && d.MRZ().oldCNI():
+	case d.MRZ().oldCNI():
 		return "old"
-	case d.MRZ().Kind == coffre.SubtypeCNI:
+	case d.MRZ().Zone != nil && d.MRZ().Kind == coffre.SubtypeCNI:
 		return "new"
 	case d.Has("identity card", "document no", "date of birth"):
 		return "new"

@@ -21,13 +21,16 @@ type Doc struct {
 	Raw   string   // the text as given
 	Lines []string // folded, non-empty lines in reading order
 	Text  string   // Lines joined by "\n"
+	// AsOf is the day the document is read, which settles the century
+	// of the MRZ's two-digit years.
+	AsOf coffre.Date
 
 	sq    []string // squashed form of each line
 	sqPos [][]int  // sqPos[i][j]: byte offset in Lines[i] just after squashed char j
 	all   string   // squashed form of the whole text, lines glued
 	words map[string]bool
 	memo  map[string]bool
-	mrz   *mrzInfo
+	mrz   *mrzRead
 }
 
 // NewDoc prepares text for classification.

@@ -95,17 +95,19 @@ func TestParseReference(t *testing.T) {
 	}
 }
 
-func TestMRZLine(t *testing.T) {
-	for in, want := range map[string]string{
-		"IDFRABERTHIER<<<<<<<<<<<<<<<<<92C001":   "IDFRABERTHIER<<<<<<<<<<<<<<<<<92C001",
-		"IDFRALOISEAUKKKKKKKKKKKKKKKKKKKKKKKK":   "IDFRALOISEAU<<<<<<<<<<<<<<<<<<<<<<<<",
-		"ID FRA X4RTBPFW4 6 « « « « « « « « « «": "IDFRAX4RTBPFW46<<<<<<<<<<",
-		"P<FRASPECIMEN<<NATACHA(((((((((((((((":  "P<FRASPECIMEN<<NATACHA<<<<<<<<<<<<<<<",
-		"Revenu fiscal de référence":             "",
-		"12345678901234567890123456789":          "",
+func TestKindOf(t *testing.T) {
+	for first, want := range map[string]string{
+		"IDFRABERTHIER<<<<<<<<<<<<<<<<<92C001":  "cni",
+		"IDFRAX4RTBPFW46<<<<<<<<<<<<<<<":        "cni",
+		"I<UTOD231458907<<<<<<<<<<<<<<<":        "cni",
+		"IRFRAEI80125907<<<<<<<<<<<<<<<":        "titre_sejour",
+		"1RFRAEI80125907<<<<<<<<<<<<<<<":        "titre_sejour",
+		"P<FRASPECIMEN<<NATACHA<<<<<<<<<<<<<<<": "passeport",
+		"12345678901234567890123456789":         "",
+		"X":                                     "",
 	} {
-		if got := mrzLine(in); got != want {
-			t.Errorf("mrzLine(%q) = %q, want %q", in, got, want)
+		if got := kindOf(first); got != want {
+			t.Errorf("kindOf(%q) = %q, want %q", first, got, want)
 		}
 	}
 }

@@ -61,13 +61,12 @@ func Load(dir string) ([]Truth, error) {
 	return truths, nil
 }
 
-// ScoredFields lists the fields scored for each type. Identity documents
-// are scored on their expiry only here; their MRZ fields have their own
-// tests.
+// ScoredFields lists the fields scored for each type. Names are left out:
+// truths keep their accents, the MRZ has none.
 var ScoredFields = map[coffre.DocType][]string{
 	coffre.TypeAvisImposition: {"annee_revenus", "numero_fiscal", "reference_avis", "revenu_fiscal_reference", "nombre_parts"},
 	coffre.TypeAttestationCAF: {"numero_allocataire", "date_edition", "quotient_familial"},
-	coffre.TypePieceIdentite:  {"expiry_date"},
+	coffre.TypePieceIdentite:  {"document_number", "birth_date", "expiry_date"},
 }
 
 // normal returns v as the JSON text it encodes to, so that 2024 (int) in a

@@ -41,6 +41,8 @@ type Report struct {
 	Unreadable      Tally            // unreadable documents flagged as such
 	FalseUnreadable int              // readable documents flagged unreadable
 	LookalikesTaken []string         // look-alikes classified as a target type
+	MRZVerified     Tally            // identity documents whose MRZ check digits hold
+	VerifiedWrong   []string         // a field the MRZ proved, yet wrong
 	Errors          []string         // files that failed to scan
 	Wrong           []string         // misclassified files, for the eye
 	FieldMisses     []string         // wrong field values: file, field, want, got
@@ -91,6 +93,9 @@ func (r *Report) score(t Truth, rec coffre.Record, status func(coffre.Date) coff
 	if t.Type != coffre.TypeUnknown {
 		want = status(t.ExpiresOn)
 	}
+	if t.Type == coffre.TypePieceIdentite {
+		r.scoreMRZ(t, rec)
+	}
 	r.Status.add(rec.Status == want)
 	r.ExpiresOn.add(rec.ExpiresOn == t.ExpiresOn)
 	for _, f := range ScoredFields[t.Type] {
@@ -104,6 +109,24 @@ func (r *Report) score(t Truth, rec coffre.Record, status func(coffre.Date) coff
 		r.Fields[string(t.Type)+"."+f] = tally
 		if !ok && typeOK {
 			r.FieldMisses = append(r.FieldMisses, fmt.Sprintf("%s: %s want %s got %s", t.File, f, normal(want), normal(rec.Fields[f])))
+		}
+	}
+}
+
+// scoreMRZ counts verified zones and the fields they got wrong all the
+// same, which must never happen: a proven MRZ is trusted over the rest.
+func (r *Report) scoreMRZ(t Truth, rec coffre.Record) {
+	c, _ := rec.Check("mrz_check_digits")
+	r.MRZVerified.add(c.OK)
+	if !c.OK {
+		return
+	}
+	for _, f := range []string{"document_number", "birth_date", "expiry_date"} {
+		if f == "expiry_date" && rec.Fields["card_format"] == "old" {
+			continue // the old card's zone has no expiry
+		}
+		if want, got := normal(t.Fields[f]), normal(rec.Fields[f]); want != got {
+			r.VerifiedWrong = append(r.VerifiedWrong, fmt.Sprintf("%s: verified MRZ, yet %s want %s got %s", t.File, f, want, got))
 		}
 	}
 }
@@ -159,6 +182,8 @@ func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(tw, "unreadable flagged\t%s\n", r.Unreadable)
 	fmt.Fprintf(tw, "readable flagged unreadable\t%d\n", r.FalseUnreadable)
 	fmt.Fprintf(tw, "look-alikes taken as a target type\t%d\n", len(r.LookalikesTaken))
+	fmt.Fprintf(tw, "identity MRZ check digits hold\t%s\n", r.MRZVerified)
+	fmt.Fprintf(tw, "verified MRZ with a wrong field\t%d\n", len(r.VerifiedWrong))
 	fmt.Fprintf(tw, "mean confidence right / wrong\t%.2f / %.2f\n", mean(r.ConfRight), mean(r.ConfWrong))
 	fmt.Fprintf(tw, "errors\t%d\n", len(r.Errors))
 	fmt.Fprintf(tw, "\nstage\tmedian\tp95\n")
@@ -166,7 +191,7 @@ func (r Report) Print(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%v\t%v\n", k, Percentile(r.Timings[k], 50), Percentile(r.Timings[k], 95))
 	}
 	tw.Flush()
-	for _, l := range [][]string{r.LookalikesTaken, r.Wrong, r.FieldMisses, r.Errors} {
+	for _, l := range [][]string{r.LookalikesTaken, r.VerifiedWrong, r.Wrong, r.FieldMisses, r.Errors} {
 		for _, s := range l {
 			fmt.Fprintln(w, "  ", s)
 		}

@@ -14,12 +14,7 @@ import (
 // those, without French dictionaries, turns the page pass's "«" and "K"
 // for '<' and its O for 0 into the right characters far more often; the
 // check digits then catch what is left.
-const (
-	mrzChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
-	// mrzCharHeight is the character height (px) the band is scaled to:
-	// on corpus cards 24 px lost characters, 32 and 40 read the same.
-	mrzCharHeight = 32
-)
+const mrzChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 
 func newMRZClient() (*gosseract.Client, error) {
 	return newClient("eng", map[gosseract.SettableVariable]string{
@@ -31,11 +26,11 @@ func newMRZClient() (*gosseract.Client, error) {
 }
 
 // ReadMRZ reads band, a region of img holding the lines of a
-// machine-readable zone whose characters are lineHeight px tall, and
-// returns its lines as read, one per line.
-func (p *Pool) ReadMRZ(ctx context.Context, img *image.Gray, band image.Rectangle, lineHeight int) (string, error) {
+// machine-readable zone, enlarged by scale, and returns its lines as
+// read, one per line.
+func (p *Pool) ReadMRZ(ctx context.Context, img *image.Gray, band image.Rectangle, scale float64) (string, error) {
 	band = band.Intersect(img.Rect)
-	if band.Empty() || lineHeight <= 0 {
+	if band.Empty() || scale <= 0 {
 		return "", nil
 	}
 	var s *slot
@@ -45,8 +40,7 @@ func (p *Pool) ReadMRZ(ctx context.Context, img *image.Gray, band image.Rectangl
 		return "", ctx.Err()
 	}
 	defer func() { p.clients <- s }()
-	k := float64(mrzCharHeight) / float64(lineHeight)
-	scaled := image.NewGray(image.Rect(0, 0, max(1, int(float64(band.Dx())*k)), max(1, int(float64(band.Dy())*k))))
+	scaled := image.NewGray(image.Rect(0, 0, max(1, int(float64(band.Dx())*scale)), max(1, int(float64(band.Dy())*scale))))
 	draw.CatmullRom.Scale(scaled, scaled.Rect, img, band, draw.Src, nil)
 	data, err := encode(scaled)
 	if err != nil {

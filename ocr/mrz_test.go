@@ -30,7 +30,7 @@ func TestReadMRZ(t *testing.T) {
 	}
 	defer p.Close()
 	band := image.Rect(20, 30, img.Rect.Dx()-20, img.Rect.Dy()-10)
-	got, err := p.ReadMRZ(context.Background(), img, band, 24)
+	got, err := p.ReadMRZ(context.Background(), img, band, 32.0/24)
 	if err != nil {
 		t.Fatal(err)
 	}

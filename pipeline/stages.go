@@ -136,7 +136,7 @@ func (p *Pipeline) classify(_ context.Context, r *run) error {
 	for _, pg := range r.pages {
 		texts = append(texts, pg.text)
 	}
-	res := classifiers.Classify(strings.Join(texts, "\n\f\n"))
+	res := classifiers.Classify(strings.Join(texts, "\n\f\n"), r.asOf)
 	r.result = res
 	r.rec.Type, r.rec.Subtype = res.Type, res.Subtype
 	r.rec.Confidence = res.Confidence

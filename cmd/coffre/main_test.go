@@ -95,15 +95,12 @@ func TestCorpusAccuracy(t *testing.T) {
 	floors := []floor{
 		{"type", rep.Type, 0.98},
 		{"type on photos", rep.TypeBy["rendering:photo"], 0.95},
+		{"identity subtype", rep.TypeBy["type:piece_identite"], 0.97},
 		{"status", rep.Status, 0.95},
 		{"unreadable photos flagged", rep.Unreadable, 1},
 	}
 	for field, tally := range rep.Fields {
-		min := 0.90
-		if strings.HasPrefix(field, string(coffre.TypePieceIdentite)) {
-			min = 0.85 // identity fields get their own MRZ work and floors
-		}
-		floors = append(floors, floor{field, tally, min})
+		floors = append(floors, floor{field, tally, 0.90})
 	}
 	for _, f := range floors {
 		if f.got.All == 0 {
@@ -114,6 +111,9 @@ func TestCorpusAccuracy(t *testing.T) {
 	}
 	if len(rep.LookalikesTaken) > 0 {
 		t.Errorf("look-alikes taken as a target type: %q", rep.LookalikesTaken)
+	}
+	if len(rep.VerifiedWrong) > 0 {
+		t.Errorf("MRZs reported verified with a wrong field: %q", rep.VerifiedWrong)
 	}
 	if len(rep.Errors) > 0 {
 		t.Errorf("scan errors: %q", rep.Errors)

@@ -44,8 +44,8 @@ func (t *tesseract) Recognize(ctx context.Context, img *image.Gray) (pipeline.Te
 	return text, nil
 }
 
-func (t *tesseract) ReadMRZ(ctx context.Context, img *image.Gray, band image.Rectangle, lineHeight int) (string, error) {
-	return t.pool.ReadMRZ(ctx, img, band, lineHeight)
+func (t *tesseract) ReadMRZ(ctx context.Context, img *image.Gray, band image.Rectangle, scale float64) (string, error) {
+	return t.pool.ReadMRZ(ctx, img, band, scale)
 }
 
 // newPipeline builds the real pipeline for cfg. Close the tesseract after

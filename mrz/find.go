@@ -1,0 +1,131 @@
+package mrz
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// chevrons are what OCR makes of the filler '<'.
+const chevrons = "<«‹〈⟨＜([{£"
+
+// Runs of K that OCR made of fillers: no name holds KKK, and a line where
+// no '<' survived has its fillers in runs of K from two on.
+var (
+	kRun  = regexp.MustCompile(`KKK+`)
+	kPair = regexp.MustCompile(`KK+`)
+)
+
+// zones are the MRZ line lengths, and how many lines a zone of each has.
+var zones = []struct{ width, lines int }{{30, 3}, {36, 2}, {44, 2}}
+
+// Find returns the groups of consecutive lines of OCR text that may be a
+// machine-readable zone, normalised for Read: upper case, spaces dropped,
+// chevron look-alikes and runs of K made fillers, and lengths one or two
+// off mended where only trailing fillers differ. Blank lines do not break
+// a group; where more lines than a zone has are in a row, every window of
+// them is a group. Groups starting with a document code letter (P, I, A,
+// C) come first; otherwise the order is the text's.
+func Find(text string) [][]string {
+	var groups [][]string
+	var run []string // consecutive candidate lines
+	for _, raw := range strings.Split(text, "\n") {
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		if line, ok := candidate(raw); ok {
+			run = append(run, line)
+			continue
+		}
+		groups = append(groups, windows(run)...)
+		run = run[:0]
+	}
+	groups = append(groups, windows(run)...)
+	slices.SortStableFunc(groups, func(a, b []string) int { return rank(a) - rank(b) })
+	return groups
+}
+
+func rank(group []string) int {
+	if strings.IndexByte("PIAC", group[0][0]) >= 0 {
+		return 0
+	}
+	return 1
+}
+
+// windows returns every group of lines in run that has a zone's shape:
+// at least one line of the zone's exact width, the others brought to it
+// by shape.
+func windows(run []string) [][]string {
+	var groups [][]string
+	for i := range run {
+		for _, z := range zones {
+			if i+z.lines > len(run) {
+				continue
+			}
+			group := make([]string, 0, z.lines)
+			exact := false
+			for _, line := range run[i : i+z.lines] {
+				shaped, ok := shape(line, z.width)
+				if !ok {
+					break
+				}
+				exact = exact || len(line) == z.width
+				group = append(group, shaped)
+			}
+			if exact && len(group) == z.lines {
+				groups = append(groups, group)
+			}
+		}
+	}
+	return groups
+}
+
+// candidate returns raw normalised as an MRZ line, if it can be one.
+func candidate(raw string) (string, bool) {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(raw) {
+		switch {
+		case unicode.IsSpace(r):
+		case strings.ContainsRune(chevrons, r):
+			b.WriteByte('<')
+		case isMRZChar(r):
+			b.WriteRune(r)
+		default:
+			return "", false
+		}
+	}
+	s := b.String()
+	runs := kRun
+	if !strings.Contains(s, "<") {
+		runs = kPair
+	}
+	s = runs.ReplaceAllStringFunc(s, func(k string) string { return strings.Repeat("<", len(k)) })
+	return s, len(s) >= minLine && len(s) <= maxLine
+}
+
+// Lengths of what may be an MRZ line: the shortest is a TD3 name line
+// whose filler run Tesseract shortened; the longest a TD3 data line with
+// two characters too many.
+const (
+	minLine = 20
+	maxLine = 46
+)
+
+// shape brings s to width: trailing fillers trimmed or added (Tesseract
+// drops characters from long runs of '<'), or, for a line one or two
+// characters too long elsewhere, left as is for Read to find which
+// characters OCR added.
+func shape(s string, width int) (string, bool) {
+	switch d := len(s) - width; {
+	case d == 0:
+		return s, true
+	case 0 < d && d <= 2 && strings.Trim(s[width:], "<") == "":
+		return s[:width], true
+	case 0 < d && d <= 2:
+		return s, true
+	case d < 0 && strings.HasSuffix(s, "<"):
+		return s + strings.Repeat("<", -d), true
+	}
+	return "", false
+}
