@@ -157,6 +157,37 @@ func visualMatch(printed, zone coffre.Fields, d *Doc) (coffre.Check, bool) {
 	return c, true
 }
 
+// fillerKs undoes fillers read as K inside the zone's names ("DAKSILVA"
+// for DA<SILVA): K and '<' weigh the same in check digits, so only the
+// names printed in the visual zone can tell.
+func fillerKs(zone coffre.Fields, visual string) {
+	fix := func(name string) string {
+		if strings.Contains(visual, squashWord(name)) {
+			return name
+		}
+		for i := range len(name) {
+			if name[i] != 'K' {
+				continue
+			}
+			parts := strings.Fields(name[:i] + " " + name[i+1:])
+			if strings.Contains(visual, squashWord(strings.Join(parts, ""))) {
+				return strings.Join(parts, " ")
+			}
+		}
+		return name
+	}
+	if s, ok := zone["surname"].(string); ok {
+		zone["surname"] = fix(s)
+	}
+	if given, ok := zone["given_names"].([]string); ok {
+		var out []string
+		for _, g := range given {
+			out = append(out, strings.Fields(fix(g))...)
+		}
+		zone["given_names"] = out
+	}
+}
+
 // visualText is the squashed text of the lines outside the MRZ.
 func visualText(d *Doc) string {
 	var b strings.Builder

@@ -65,6 +65,7 @@ func (pieceIdentite) Extract(d *Doc) Result {
 	r := Result{Subtype: sub, Fields: printed}
 	if m := d.MRZ(); m.Zone != nil {
 		zone := m.fields(d.AsOf)
+		fillerKs(zone, visualText(d))
 		match, compared := visualMatch(printed, zone, d)
 		// Check digits are mod 10: a repair may make a wrong reading pass
 		// them by chance. A repaired zone the visual zone contradicts is

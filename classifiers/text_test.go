@@ -1,6 +1,7 @@
 package classifiers
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -139,5 +140,17 @@ func TestParseParts(t *testing.T) {
 		if ok != tt.ok || got != tt.want {
 			t.Errorf("parseParts(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+func TestFillerKs(t *testing.T) {
+	visual := squashWord("Nom : DA SILVA Prénoms : Jean-Luc, Kévin")
+	zone := coffre.Fields{"surname": "DAKSILVA", "given_names": []string{"JEANKLUC", "KEVIN"}}
+	fillerKs(zone, visual)
+	if zone["surname"] != "DA SILVA" {
+		t.Errorf("surname %q, want DA SILVA", zone["surname"])
+	}
+	if got := zone["given_names"].([]string); strings.Join(got, ",") != "JEAN,LUC,KEVIN" {
+		t.Errorf("given names %q, want JEAN LUC KEVIN (the K of Kévin kept)", got)
 	}
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"slices"
 	"strings"
@@ -31,14 +32,25 @@ type Line struct {
 	Box  image.Rectangle
 }
 
-// readMRZ appends to the page's text a second reading of its MRZ band,
-// when the first reading saw one. The classifiers find the MRZ in the
-// text, so they treat it like the MRZ of a born-digital PDF.
-func (p *Pipeline) readMRZ(ctx context.Context, pg *page, lines []Line) error {
-	if p.MRZReader == nil {
-		return nil
+// readMRZ appends to each page's text a second reading of its MRZ band,
+// when the page's reading saw one. The classifiers find the MRZ in the
+// text, so they treat it like the MRZ of a born-digital PDF. It frees the
+// page images: no stage after it needs them.
+func (p *Pipeline) readMRZ(ctx context.Context, r *run) error {
+	for i := range r.pages {
+		pg := &r.pages[i]
+		if pg.img != nil && pg.unreadable == "" && p.MRZReader != nil {
+			if err := p.readBand(ctx, pg); err != nil {
+				return fmt.Errorf("page %d: %w", i+1, err)
+			}
+		}
+		pg.img, pg.lines = nil, nil
 	}
-	band, h, ok := mrzBand(lines, pg.img.Rect)
+	return nil
+}
+
+func (p *Pipeline) readBand(ctx context.Context, pg *page) error {
+	band, h, ok := mrzBand(pg.lines, pg.img.Rect)
 	if !ok {
 		return nil
 	}

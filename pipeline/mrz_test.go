@@ -1,8 +1,11 @@
 package pipeline
 
 import (
+	"context"
 	"image"
 	"testing"
+
+	"coffre"
 )
 
 func TestMRZLike(t *testing.T) {
@@ -49,5 +52,61 @@ func TestMRZBand(t *testing.T) {
 	}
 	if _, _, ok := mrzBand(lines[:2], page); ok {
 		t.Error("a band was found on a page without MRZ lines")
+	}
+}
+
+// fakeMRZ answers ReadMRZ with its readings in turn.
+type fakeMRZ struct {
+	readings []string
+	scales   []float64
+}
+
+func (f *fakeMRZ) ReadMRZ(_ context.Context, _ *image.Gray, _ image.Rectangle, scale float64) (string, error) {
+	f.scales = append(f.scales, scale)
+	text := f.readings[0]
+	if len(f.readings) > 1 {
+		f.readings = f.readings[1:]
+	}
+	return text, nil
+}
+
+func TestScanReadsMRZ(t *testing.T) {
+	// The page's reading mangles the zone of the ICAO TD3 specimen; the
+	// MRZ pass reads it right, at the second try.
+	page := "PASSEPORT\nNom: ERIKSSON Prénoms: ANNA MARIA\nP«UTOERIKSSON««ANNA«MARIA««««««««««««««««\nL898902C36UTO74O8122F12O4159ZE184226B«««««1O"
+	good := "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+	bad := "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<19"
+	for _, tc := range []struct {
+		name      string
+		readings  []string
+		wantReads int
+		verified  bool
+	}{
+		{"read right at once", []string{good}, 1, true},
+		{"read right at the second size", []string{bad, good}, 2, true},
+		{"never right", []string{bad}, len(mrzHeights), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fm := &fakeMRZ{readings: tc.readings}
+			p := newTestPipeline(&fakeOCR{text: page, conf: 90})
+			p.MRZReader = fm
+			rec := p.Scan(context.Background(), "f", pagePNG(t), coffre.NewDate(2026, 1, 15))
+			if len(fm.scales) != tc.wantReads {
+				t.Errorf("MRZ read %d times, want %d", len(fm.scales), tc.wantReads)
+			}
+			if len(fm.scales) == 2 && fm.scales[1] <= fm.scales[0] {
+				t.Errorf("second reading at scale %.2f, not larger than %.2f", fm.scales[1], fm.scales[0])
+			}
+			c, ok := rec.Check("mrz_check_digits")
+			if !ok || c.OK != tc.verified {
+				t.Fatalf("mrz_check_digits = %+v (made: %v), want ok=%v", c, ok, tc.verified)
+			}
+			if rec.Type != coffre.TypePieceIdentite || rec.Subtype != coffre.SubtypePasseport {
+				t.Errorf("type %s/%s, want piece_identite/passeport", rec.Type, rec.Subtype)
+			}
+			if tc.verified && rec.Fields["document_number"] != "L898902C3" {
+				t.Errorf("document_number = %v, want L898902C3", rec.Fields["document_number"])
+			}
+		})
 	}
 }

@@ -1,7 +1,8 @@
 // Package pipeline turns the bytes of one uploaded document into its scan
 // Record: intake (type, budgets, pages) → preprocess (crop, straighten,
-// scale, quality) → ocr (upside-down pages, readability gate) →
-// classify (type and fields) → policy (expiry and status).
+// scale, quality) → ocr (upside-down pages, readability gate) → mrz (the
+// machine-readable zone read again) → classify (type and fields) → policy
+// (expiry and status).
 //
 // It declares what it needs from Tesseract as small interfaces, so it runs
 // without Redis, SQL or HTTP, and tests can give it fakes. cmd/coffre wires
@@ -70,6 +71,7 @@ var stages = []stage{
 	{"decode", (*Pipeline).decode},
 	{"preprocess", (*Pipeline).preprocess},
 	{"ocr", (*Pipeline).recognize},
+	{"mrz", (*Pipeline).readMRZ},
 	{"classify", (*Pipeline).classify},
 	{"policy", (*Pipeline).applyPolicy},
 }

@@ -42,7 +42,11 @@ func (f *fakeOCR) Recognize(_ context.Context, img *image.Gray) (Text, error) {
 	if f.calls > 1 {
 		text, conf = f.turnedText, f.turnedConf
 	}
-	return Text{Text: text, MeanConfidence: conf, ConfidentChars: letters(text, conf)}, nil
+	var lines []Line
+	for i, l := range strings.Split(text, "\n") {
+		lines = append(lines, Line{Text: l, Box: image.Rect(10, 10+30*i, w-10, 30+30*i)})
+	}
+	return Text{Text: text, MeanConfidence: conf, ConfidentChars: letters(text, conf), Lines: lines}, nil
 }
 
 func meanIn(img *image.Gray, r image.Rectangle) int {
@@ -195,7 +199,7 @@ func TestScanAvisExpiry(t *testing.T) {
 	if rec.Status != coffre.StatusExpiringSoon {
 		t.Errorf("status = %s, want expiring_soon", rec.Status)
 	}
-	for _, stage := range []string{"decode", "preprocess", "ocr", "classify", "policy"} {
+	for _, stage := range []string{"decode", "preprocess", "ocr", "mrz", "classify", "policy"} {
 		if _, ok := rec.TimingsMS[stage]; !ok {
 			t.Errorf("no timing for stage %s", stage)
 		}

@@ -23,6 +23,7 @@ type run struct {
 type page struct {
 	img        *image.Gray // nil for a born-digital page
 	text       string
+	lines      []Line // the OCR'd lines and their boxes on img
 	unreadable string // the agent's message when the page cannot be read
 	// handheld: the page was photographed on a background or turned by
 	// preprocessing, so it may well be upside down.

@@ -85,13 +85,10 @@ func (p *Pipeline) recognize(ctx context.Context, r *run) error {
 		if err != nil {
 			return fmt.Errorf("page %d: %w", i+1, err)
 		}
-		pg.text = t.Text
+		pg.text, pg.lines = t.Text, t.Lines
 		if t.ConfidentChars < minConfidentChars {
 			pg.unreadable = msgNoText
-		} else if err := p.readMRZ(ctx, pg, t.Lines); err != nil {
-			return fmt.Errorf("page %d: mrz: %w", i+1, err)
 		}
-		pg.img = nil
 	}
 	return nil
 }
