@@ -67,6 +67,9 @@ type Record struct {
 	Messages   []string         `json:"messages"`
 	TimingsMS  map[string]int64 `json:"timings_ms"`
 	Error      string           `json:"error"`
+	// Text is what was read, for the vault's search. It is personal data:
+	// never in the scan output, never logged.
+	Text string `json:"-"`
 }
 
 // NewRecord returns the record of a document not yet read: type unknown,

@@ -76,13 +76,19 @@ var stages = []stage{
 	{"policy", (*Pipeline).applyPolicy},
 }
 
-// Scan reads one document. name is only echoed in the record (it is the
-// file name for `coffre scan`); asOf is the date statuses are computed
-// against. A document that cannot be processed comes back with Error set
-// and status undetermined; an unreadable one with a failed readable check
-// and a message for the agent.
+// Scan reads one document from one file. name is only echoed in the
+// record (it is the file name for `coffre scan`); asOf is the date
+// statuses are computed against. A document that cannot be processed comes
+// back with Error set and status undetermined; an unreadable one with a
+// failed readable check and a message for the agent.
 func (p *Pipeline) Scan(ctx context.Context, name string, data []byte, asOf coffre.Date) coffre.Record {
-	r := newRun(name, data, asOf)
+	return p.ScanFiles(ctx, name, [][]byte{data}, asOf)
+}
+
+// ScanFiles reads one document whose pages come as several files (a
+// recto and a verso photographed apart), in order, as Scan does.
+func (p *Pipeline) ScanFiles(ctx context.Context, name string, files [][]byte, asOf coffre.Date) coffre.Record {
+	r := newRun(name, files, asOf)
 	for _, s := range stages {
 		if err := ctx.Err(); err != nil {
 			r.fail(fmt.Errorf("%s: %w", s.name, err))

@@ -256,3 +256,19 @@ func TestScanFlatPageNotOriented(t *testing.T) {
 		t.Errorf("first OCR upright: %v, %d OCR calls, type %s; want upright first, 2 calls, the avis", ocr.markerTopLeft, ocr.calls, rec.Type)
 	}
 }
+
+func TestScanFiles(t *testing.T) {
+	asOf := coffre.NewDate(2026, 1, 15)
+	ocr := &fakeOCR{text: avisText, conf: 91, turnedText: avisText, turnedConf: 91}
+	rec := newTestPipeline(ocr).ScanFiles(context.Background(), "recto-verso", [][]byte{pagePNG(t), pagePNG(t)}, asOf)
+	if rec.Error != "" || rec.Pages != 2 || rec.Type != coffre.TypeAvisImposition {
+		t.Fatalf("record = pages %d, type %s, error %q; want 2 pages of an avis", rec.Pages, rec.Type, rec.Error)
+	}
+	if !strings.Contains(rec.Text, "\f") {
+		t.Errorf("text of two pages has no page break")
+	}
+	rec = newTestPipeline(&fakeOCR{text: avisText, conf: 91}).ScanFiles(context.Background(), "f", [][]byte{pagePNG(t), nil}, asOf)
+	if rec.Error == "" || rec.Status != coffre.StatusUndetermined {
+		t.Errorf("an empty second file: error %q, status %s; want an error", rec.Error, rec.Status)
+	}
+}

@@ -11,7 +11,7 @@ import (
 // run is one document on its way through the stages.
 type run struct {
 	rec    *coffre.Record
-	data   []byte
+	files  [][]byte // the document's files, each of one or more pages
 	asOf   coffre.Date
 	doc    *intake.Document
 	pages  []page
@@ -30,9 +30,9 @@ type page struct {
 	handheld bool
 }
 
-func newRun(name string, data []byte, asOf coffre.Date) *run {
+func newRun(name string, files [][]byte, asOf coffre.Date) *run {
 	rec := coffre.NewRecord(name)
-	return &run{data: data, asOf: asOf, rec: &rec}
+	return &run{files: files, asOf: asOf, rec: &rec}
 }
 
 // fail records that the document could not be processed at all.

@@ -17,6 +17,8 @@ const (
 	msgDark   = "Photo trop sombre : reprenez la photo à la lumière du jour ou sous une lampe, sans ombre sur le document."
 	msgNoText = "Texte illisible : posez le document à plat, cadrez-le en entier et reprenez la photo."
 	msgBlank  = "Page blanche : aucun texte n'a été trouvé. Photographiez la face écrite du document."
+
+	msgTooManyPages = "Le document a trop de pages pour être traité : envoyez seulement les pages utiles."
 )
 
 // Readability and orientation thresholds, measured on the corpus (see
@@ -34,12 +36,27 @@ const (
 	minUpsideDownConf = 5
 )
 
+// decode opens each file of the document (a recto and a verso may come
+// as two photos) and puts their pages in order.
 func (p *Pipeline) decode(ctx context.Context, r *run) error {
-	doc, err := intake.Open(ctx, r.data, p.Limits)
-	if err != nil {
-		return err
+	doc := &intake.Document{}
+	for i, data := range r.files {
+		d, err := intake.Open(ctx, data, p.Limits)
+		if err != nil {
+			if len(r.files) > 1 {
+				return fmt.Errorf("file %d: %w", i+1, err)
+			}
+			return err
+		}
+		r.files[i] = nil // the bytes are no longer needed; let them go early
+		if doc.Mime == "" {
+			doc.Mime = d.Mime
+		}
+		doc.Pages = append(doc.Pages, d.Pages...)
+		if len(doc.Pages) > p.Limits.MaxPages && p.Limits.MaxPages > 0 {
+			return coffre.Errorf(coffre.ETOOLARGE, msgTooManyPages, "%d pages, limit %d", len(doc.Pages), p.Limits.MaxPages)
+		}
 	}
-	r.data = nil // the bytes are no longer needed; let them go early
 	r.doc = doc
 	r.rec.Mime = doc.Mime
 	r.rec.Pages = len(doc.Pages)
@@ -133,7 +150,8 @@ func (p *Pipeline) classify(_ context.Context, r *run) error {
 	for _, pg := range r.pages {
 		texts = append(texts, pg.text)
 	}
-	res := classifiers.Classify(strings.Join(texts, "\n\f\n"), r.asOf)
+	r.rec.Text = strings.Join(texts, "\n\f\n")
+	res := classifiers.Classify(r.rec.Text, r.asOf)
 	r.result = res
 	r.rec.Type, r.rec.Subtype = res.Type, res.Subtype
 	r.rec.Confidence = res.Confidence
