@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"coffre"
+	"coffre/mrz"
 )
 
 // want is a fixture's golden result, kept in <name>.want.json beside it.
@@ -203,4 +204,38 @@ func TestRegisterDuplicatePanics(t *testing.T) {
 		}
 	}()
 	register(avisImposition{})
+}
+
+// TestMRZContradicted: a zone whose check digits hold but whose number the
+// visual zone prints otherwise is not proof (check digits collide one time
+// in ten); agreeing zones are.
+func TestMRZContradicted(t *testing.T) {
+	lines, err := mrz.Compose(mrz.MRZ{Format: mrz.TD3, DocumentCode: "P", IssuingState: "FRA", Surname: "MARTIN",
+		GivenNames: "LEA", DocumentNumber: "12AB34567", Nationality: "FRA", BirthDate: "900101", Sex: "F", ExpiryDate: "300101"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		printed  string
+		verified bool
+	}{
+		{"12AB34567", true},
+		{"12AB34561", false},
+	} {
+		text := "PASSEPORT / PASSPORT\nNom / Surname: MARTIN\nPasseport n° " + tc.printed + "\n" + strings.Join(lines, "\n")
+		got := Classify(text, testAsOf)
+		c, _ := checkNamed(got.Checks, CheckMRZDigits)
+		if c.OK != tc.verified || got.Fields["document_number"] != tc.printed {
+			t.Errorf("printed %s: mrz_check_digits %+v, number %v; want ok=%v, the printed number", tc.printed, c, got.Fields["document_number"], tc.verified)
+		}
+	}
+}
+
+func checkNamed(checks []coffre.Check, name string) (coffre.Check, bool) {
+	for _, c := range checks {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return coffre.Check{}, false
 }

@@ -99,7 +99,7 @@ func (m *mrzRead) fields(asOf coffre.Date) coffre.Fields {
 }
 
 // digitsCheck reports the zone's check digits; verified is false when
-// they hold only after a repair the visual zone contradicts.
+// they hold but the visual zone contradicts the zone.
 func (m *mrzRead) digitsCheck(verified bool) coffre.Check {
 	z := m.Zone
 	c := coffre.Check{Name: CheckMRZDigits, OK: verified}
@@ -114,7 +114,7 @@ func (m *mrzRead) digitsCheck(verified bool) coffre.Check {
 	case len(failed) > 0:
 		c.Detail = fmt.Sprintf("%s: failed %s; the fields read from the zone are unverified", z.Format, strings.Join(failed, ", "))
 	case !verified:
-		c.Detail = fmt.Sprintf("%s: the check digits hold only after repairing %d characters, and the visual zone disagrees; the fields read from the zone are unverified", z.Format, len(z.Repairs))
+		c.Detail = fmt.Sprintf("%s: the check digits hold, but the visual zone contradicts the zone's number or dates; the fields read from the zone are unverified", z.Format)
 	case len(z.Repairs) > 0:
 		c.Detail = fmt.Sprintf("%s: %d of %d check digits hold after repairing %d misread characters", z.Format, n, n, len(z.Repairs))
 	default:
@@ -125,8 +125,10 @@ func (m *mrzRead) digitsCheck(verified bool) coffre.Check {
 
 // visualMatch compares what the visual zone prints with what the MRZ says:
 // the dates and number where both were read, and the surname, which must
-// appear in the text outside the zone. Details name fields, never values.
-func visualMatch(printed, zone coffre.Fields, d *Doc) (coffre.Check, bool) {
+// appear in the text outside the zone. It returns the check (no Name when
+// nothing could be compared) and the fields that differ. Details name
+// fields, never values.
+func visualMatch(printed, zone coffre.Fields, d *Doc) (coffre.Check, []string) {
 	var compared, differ []string
 	for _, k := range []string{"document_number", "birth_date", "expiry_date"} {
 		p, okP := printed[k]
@@ -146,7 +148,7 @@ func visualMatch(printed, zone coffre.Fields, d *Doc) (coffre.Check, bool) {
 		}
 	}
 	if len(compared) == 0 {
-		return coffre.Check{}, false
+		return coffre.Check{}, nil
 	}
 	c := coffre.Check{Name: CheckMRZVisualMatch, OK: len(differ) == 0}
 	if c.OK {
@@ -154,7 +156,7 @@ func visualMatch(printed, zone coffre.Fields, d *Doc) (coffre.Check, bool) {
 	} else {
 		c.Detail = "the printed " + strings.Join(differ, ", ") + " differ from the MRZ"
 	}
-	return c, true
+	return c, differ
 }
 
 // fillerKs undoes fillers read as K inside the zone's names ("DAKSILVA"
