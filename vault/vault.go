@@ -1,0 +1,152 @@
+// Package vault is the contract of coffre's metadata store: documents and
+// their life (received → processing → done | failed | needs_review), the
+// scan records, full-text search, expiry alerts. The database is the
+// source of truth; the queue only carries work, so every state change
+// happens here, atomically.
+//
+// Two implementations, vault/sqlite (the embedded default) and
+// vault/postgres (many processes), pass the same conformance suite,
+// vault/vaulttest. The originals live encrypted in a blob store
+// (vault/blob); the store keeps each document's data key wrapped by the
+// master key (vault/seal), so deleting that key row shreds the document.
+package vault
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"coffre"
+)
+
+// State is where a document is in its life.
+type State string
+
+const (
+	StateReceived    State = "received"
+	StateProcessing  State = "processing"
+	StateDone        State = "done"
+	StateFailed      State = "failed"
+	StateNeedsReview State = "needs_review"
+)
+
+// Queue names, by priority: an agent waiting at a counter before imports.
+const (
+	QueueInteractive = "interactive"
+	QueueBulk        = "bulk"
+)
+
+// Errors the stores return, wrapped with context; test with errors.Is.
+var (
+	ErrNotFound     = errors.New("vault: not found")
+	ErrNotClaimable = errors.New("vault: document not claimable") // finished, or leased to another worker
+	ErrConflict     = errors.New("vault: conflicting state change")
+)
+
+// Document is one uploaded document (one or more pages) and what the
+// pipeline made of it.
+type Document struct {
+	ID       string // 32 hex characters, random
+	PersonID string
+	State    State
+	Queue    string // QueueInteractive or QueueBulk
+	// SHA256 is the hex SHA-256 of the pages' SHA-256s concatenated in
+	// order: the same pages in the same order give the same document.
+	SHA256 string
+	Pages  []Page
+	// DuplicateOf is the id of the person's earlier document with the
+	// same SHA256; a duplicate is never processed, it shows the original.
+	DuplicateOf string
+	// WrappedKey is the document's data key, wrapped by the master key.
+	WrappedKey []byte
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	LeaseUntil time.Time // while processing: when another worker may take over
+	Attempts   int       // claims so far
+
+	// Set when the pipeline is done (zero before).
+	Record       *coffre.Record
+	Text         string // OCR text, for search; never logged
+	SupersededBy string // a newer document of the same type for the same person
+}
+
+// Page is one stored page of a document.
+type Page struct {
+	Mime string
+	Size int64
+}
+
+// Event is one change of a document's state, kept for its history.
+type Event struct {
+	DocumentID string
+	From, To   State
+	At         time.Time
+	Cause      string // French, for the agent: why the state changed
+}
+
+// Alert is an expiry flag raised once per document and kind.
+type Alert struct {
+	ID         int64
+	DocumentID string
+	PersonID   string
+	Kind       coffre.Status // StatusExpiringSoon or StatusExpired
+	ExpiresOn  coffre.Date
+	CreatedAt  time.Time
+}
+
+// Query selects documents; zero fields do not filter. Filters combine.
+type Query struct {
+	PersonID      string
+	Type          coffre.DocType
+	Subtype       string
+	Status        coffre.Status // computed from expires_on against AsOf
+	Text          string        // full text over the OCR text, accents folded
+	ExpiresBefore coffre.Date   // expires_on strictly before
+	AsOf          coffre.Date   // the day statuses are computed for (required with Status)
+	SoonDays      int           // policy.ExpiringSoonDays: expiring_soon up to AsOf+SoonDays inclusive
+	Limit         int           // default 50, at most 500
+	Cursor        string        // from the previous Page's Next
+}
+
+// ResultPage is one page of results: Next is empty on the last one.
+type ResultPage struct {
+	Documents []Document
+	Next      string
+}
+
+// Store is what the server and the workers need from the database. All
+// times come from the caller (now), so tests and --as-of control them.
+type Store interface {
+	// Create inserts d in state received with its first event. If the
+	// person already has a document with the same SHA256, it stores d as
+	// a duplicate of it (DuplicateOf set, state copied from the
+	// original) and returns the original; created is false then.
+	Create(ctx context.Context, d *Document, now time.Time) (original *Document, created bool, err error)
+	Get(ctx context.Context, id string) (*Document, error)
+	// Claim moves a received document, or a processing one whose lease
+	// has run out, to processing with a lease until now+lease, counting
+	// the attempt. Any other case is ErrNotClaimable.
+	Claim(ctx context.Context, id string, lease time.Duration, now time.Time) (*Document, error)
+	// Finish records the pipeline's result and moves a processing
+	// document to state (done, needs_review or failed), with cause.
+	// Finishing a document already finished is ErrConflict.
+	Finish(ctx context.Context, id string, rec coffre.Record, text string, state State, cause string, now time.Time) error
+	// Release gives a claimed document back (received) after a transient
+	// error, so that it can be claimed again at once.
+	Release(ctx context.Context, id string, cause string, now time.Time) error
+	// Stale lists documents to queue again: received since before
+	// now-grace, or processing with a lease run out.
+	Stale(ctx context.Context, grace time.Duration, now time.Time) ([]Document, error)
+	Events(ctx context.Context, id string) ([]Event, error)
+	Search(ctx context.Context, q Query) (ResultPage, error)
+	// FlagExpiries raises the alerts due on asOf (expiring within
+	// soonDays, or expired), once per document and kind, and marks
+	// superseded the older documents of a type a person has a newer one
+	// of (which get no alerts). It returns the alerts raised.
+	FlagExpiries(ctx context.Context, asOf coffre.Date, soonDays int, now time.Time) ([]Alert, error)
+	Alerts(ctx context.Context, personID string, since time.Time) ([]Alert, error)
+	// Counts returns the number of documents in each state.
+	Counts(ctx context.Context) (map[State]int, error)
+	Ping(ctx context.Context) error
+	Close() error
+}

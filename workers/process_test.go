@@ -1,0 +1,161 @@
+package workers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"coffre"
+	"coffre/vault"
+)
+
+// memStore is a fake of the vault for unit tests: one document.
+type memStore struct {
+	doc      vault.Document
+	leased   bool
+	finished vault.State
+	cause    string
+	released bool
+}
+
+func (m *memStore) Get(_ context.Context, id string) (*vault.Document, error) {
+	if id != m.doc.ID {
+		return nil, vault.ErrNotFound
+	}
+	d := m.doc
+	return &d, nil
+}
+
+func (m *memStore) Claim(_ context.Context, id string, _ time.Duration, _ time.Time) (*vault.Document, error) {
+	switch {
+	case id != m.doc.ID:
+		return nil, vault.ErrNotFound
+	case m.leased || m.doc.State != vault.StateReceived:
+		return nil, vault.ErrNotClaimable
+	}
+	m.doc.State = vault.StateProcessing
+	d := m.doc
+	return &d, nil
+}
+
+func (m *memStore) Finish(_ context.Context, _ string, _ coffre.Record, _ string, state vault.State, cause string, _ time.Time) error {
+	if m.doc.State != vault.StateProcessing {
+		return vault.ErrConflict
+	}
+	m.doc.State, m.finished, m.cause = state, state, cause
+	return nil
+}
+
+func (m *memStore) Release(context.Context, string, string, time.Time) error {
+	m.doc.State, m.released = vault.StateReceived, true
+	return nil
+}
+
+type originals struct{ err error }
+
+func (o originals) Load(context.Context, *vault.Document) ([][]byte, error) {
+	return [][]byte{[]byte("page")}, o.err
+}
+
+type scanner struct{ rec coffre.Record }
+
+func (s scanner) ScanFiles(context.Context, string, [][]byte, coffre.Date) coffre.Record { return s.rec }
+
+func task(t *testing.T, id string) *asynq.Task {
+	t.Helper()
+	b, err := json.Marshal(processPayload{DocumentID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return asynq.NewTask(TypeProcess, b)
+}
+
+func TestProcessTask(t *testing.T) {
+	avis := coffre.NewRecord("x")
+	avis.Type = coffre.TypeAvisImposition
+	failedMRZ := coffre.NewRecord("x")
+	failedMRZ.Checks = []coffre.Check{{Name: "mrz_check_digits", OK: false}}
+	corrupt := coffre.NewRecord("x")
+	corrupt.Error = "Le fichier est illisible ou abîmé : reprenez la photo ou renvoyez le fichier."
+	for _, tc := range []struct {
+		name      string
+		state     vault.State
+		leased    bool
+		loadErr   error
+		rec       coffre.Record
+		id        string
+		wantState vault.State // state after the task
+		wantErr   error       // nil, asynq.SkipRetry or ErrLeased
+		anyErr    bool
+	}{
+		{name: "read", state: vault.StateReceived, rec: avis, wantState: vault.StateDone},
+		{name: "MRZ unproven: review", state: vault.StateReceived, rec: failedMRZ, wantState: vault.StateNeedsReview},
+		{name: "corrupt file: failed", state: vault.StateReceived, rec: corrupt, wantState: vault.StateFailed},
+		{name: "already done: nothing", state: vault.StateDone, rec: avis, wantState: vault.StateDone},
+		{name: "leased to another worker: retry", state: vault.StateProcessing, leased: true, rec: avis, wantState: vault.StateProcessing, wantErr: ErrLeased},
+		{name: "original lost: failed, no retry", state: vault.StateReceived, loadErr: errors.New("gone"), wantState: vault.StateFailed, wantErr: asynq.SkipRetry},
+		{name: "unknown document: no retry", state: vault.StateReceived, id: "nope", wantState: vault.StateReceived, wantErr: asynq.SkipRetry},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &memStore{doc: vault.Document{ID: "d1", State: tc.state}, leased: tc.leased}
+			p := &Processor{Store: st, Originals: originals{tc.loadErr}, Scanner: scanner{tc.rec}, Now: time.Now}
+			id := tc.id
+			if id == "" {
+				id = "d1"
+			}
+			err := p.ProcessTask(context.Background(), task(t, id))
+			if (tc.wantErr == nil) != (err == nil) || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) {
+				t.Errorf("err = %v, want %v", err, tc.wantErr)
+			}
+			if st.doc.State != tc.wantState {
+				t.Errorf("state %s, want %s", st.doc.State, tc.wantState)
+			}
+		})
+	}
+}
+
+func TestProcessTaskBadPayload(t *testing.T) {
+	p := &Processor{Store: &memStore{}, Now: time.Now}
+	if err := p.ProcessTask(context.Background(), asynq.NewTask(TypeProcess, []byte("{"))); !errors.Is(err, asynq.SkipRetry) {
+		t.Errorf("err = %v, want SkipRetry", err)
+	}
+}
+
+func TestProcessTaskInterrupted(t *testing.T) {
+	st := &memStore{doc: vault.Document{ID: "d1", State: vault.StateReceived}}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Processor{Store: st, Originals: originals{}, Scanner: cancelScanner{cancel}, Now: time.Now}
+	if err := p.ProcessTask(ctx, task(t, "d1")); err == nil {
+		t.Error("an interrupted task reported success")
+	}
+	if !st.released || st.doc.State != vault.StateReceived {
+		t.Errorf("interrupted document: released %v, state %s; want released, received", st.released, st.doc.State)
+	}
+}
+
+type cancelScanner struct{ cancel func() }
+
+func (c cancelScanner) ScanFiles(context.Context, string, [][]byte, coffre.Date) coffre.Record {
+	c.cancel()
+	return coffre.NewRecord("x")
+}
+
+func TestTaskOptions(t *testing.T) {
+	task, err := NewProcessTask(&vault.Document{ID: "abc", Queue: vault.QueueBulk, Pages: make([]vault.Page, 3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task.Type() != TypeProcess {
+		t.Errorf("type %s", task.Type())
+	}
+	if got := taskTimeout(3); got != 4*time.Minute {
+		t.Errorf("timeout for 3 pages %v, want 4m", got)
+	}
+	if RetryDelay(1, nil, nil) >= RetryDelay(3, nil, nil) || RetryDelay(20, nil, nil) != 2*time.Minute {
+		t.Errorf("retry delays do not grow to 2 min: %v %v %v", RetryDelay(1, nil, nil), RetryDelay(3, nil, nil), RetryDelay(20, nil, nil))
+	}
+}

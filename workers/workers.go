@@ -1,0 +1,76 @@
+// Package workers runs the scan pipeline on Asynq: the task that turns an
+// uploaded document into its record, the daily task that flags expiring
+// proofs, and the loop that queues again what Redis lost. The pipeline and
+// the vault know nothing of Asynq; this package only adapts them.
+//
+// The database is the source of truth, the queue only carries work: a task
+// holds nothing but a document id, a worker claims the document in the
+// database (with a lease) before working on it, and finishing it is one
+// state change there. So a lost task, a killed worker or a second copy of
+// a task loses nothing and does nothing twice.
+package workers
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"coffre/vault"
+)
+
+// Task types. Never rename them: queued tasks outlive the code.
+const (
+	TypeProcess      = "document:process"
+	TypeFlagExpiries = "vault:flag_expiries"
+)
+
+// Queues by priority, processed strictly in this order: an agent waiting
+// at a counter goes before an import.
+var Queues = map[string]int{vault.QueueInteractive: 6, vault.QueueBulk: 1}
+
+type processPayload struct {
+	DocumentID string `json:"document_id"`
+}
+
+// Per-document time budget: OCR takes ~1 s a page here, a slow page 15 s;
+// Asynq keeps timeouts in whole seconds.
+const (
+	baseTimeout    = 60 * time.Second
+	perPageTimeout = 60 * time.Second
+	maxRetry       = 10
+)
+
+func taskTimeout(pages int) time.Duration {
+	return baseTimeout + time.Duration(max(pages, 1))*perPageTimeout
+}
+
+// NewProcessTask returns the task that processes doc. Its id derives from
+// the document's, so queuing it twice while it waits does nothing.
+func NewProcessTask(doc *vault.Document) (*asynq.Task, error) {
+	payload, err := json.Marshal(processPayload{DocumentID: doc.ID})
+	if err != nil {
+		return nil, fmt.Errorf("workers: payload: %w", err)
+	}
+	queue := doc.Queue
+	if _, ok := Queues[queue]; !ok {
+		queue = vault.QueueInteractive
+	}
+	return asynq.NewTask(TypeProcess, payload,
+		asynq.TaskID(processTaskID(doc.ID)),
+		asynq.Queue(queue),
+		asynq.Timeout(taskTimeout(len(doc.Pages))),
+		asynq.MaxRetry(maxRetry),
+	), nil
+}
+
+func processTaskID(docID string) string { return "process:" + docID }
+
+// RetryDelay backs off exponentially from 2 s to 2 min: a document leased
+// to a dead worker, or a database that was away, is worth trying again
+// soon; an agent is waiting.
+func RetryDelay(n int, _ error, _ *asynq.Task) time.Duration {
+	d := 2 * time.Second << min(n, 6)
+	return min(d, 2*time.Minute)
+}
