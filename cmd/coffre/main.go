@@ -6,6 +6,9 @@
 //
 //	coffre scan [--as-of YYYY-MM-DD] [--json] [--workers N] FILE...
 //	coffre eval [--as-of YYYY-MM-DD] [--workers N] DIR
+//	coffre serve [--addr HOST:PORT] [--workers N]
+//	coffre worker [--workers N]
+//	coffre flag-expiries [--as-of YYYY-MM-DD]
 package main
 
 import (
@@ -25,8 +28,11 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"scan": {runScan, "lit des documents et affiche leur type, leurs champs et leur validité"},
-	"eval": {runEval, "mesure la précision du pipeline sur un corpus annoté"},
+	"scan":          {runScan, "lit des documents et affiche leur type, leurs champs et leur validité"},
+	"eval":          {runEval, "mesure la précision du pipeline sur un corpus annoté"},
+	"flag-expiries": {runFlag, "lève les alertes d'expiration du jour (la tâche quotidienne, à la demande)"},
+	"serve":         {runServe, "sert l'API (et lit les documents reçus, sauf --workers 0)"},
+	"worker":        {runWorker, "lit les documents reçus, avec Redis et PostgreSQL partagés"},
 }
 
 // Exit codes.
@@ -66,7 +72,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(w, "  %-6s %s\n", name, commands[name].summary)
+		fmt.Fprintf(w, "  %-13s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w, "\n« coffre COMMANDE -h » détaille les options d'une commande.")
 }

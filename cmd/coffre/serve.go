@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"coffre/server"
+	"coffre/workers"
+)
+
+// runServe runs the HTTP API and, unless --workers 0, the workers in the
+// same process, until interrupted.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var cfg Config
+	var sc serviceConfig
+	fl, complete := newFlags("serve", "[--addr HÔTE:PORT] [--workers N]", &cfg, stderr)
+	sc.flags(fl)
+	if !parseArgs(fl, args, stderr, func() error { return completeServe(complete, &cfg) }, func(n int) bool { return n == 0 }) {
+		return exitUsage
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	svc, err := openServices(ctx, sc, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "coffre :", err)
+		return exitFail
+	}
+	defer svc.Close()
+	if cfg.Workers > 0 {
+		stop, err := svc.startWorkers(ctx, &cfg, logger)
+		if err != nil {
+			fmt.Fprintln(stderr, "coffre :", err)
+			return exitFail
+		}
+		defer stop()
+	}
+	sched := asynq.NewSchedulerFromRedisClient(svc.redis, &asynq.SchedulerOpts{Logger: nil})
+	if _, err := sched.Register(workers.FlagSchedule, workers.NewFlagTask()); err == nil {
+		if err := sched.Start(); err == nil {
+			defer sched.Shutdown()
+		}
+	}
+	return serveHTTP(ctx, sc.Addr, newServer(&cfg, svc, logger).Handler(), stdout, stderr)
+}
+
+// completeServe lets serve run without workers (--workers 0).
+func completeServe(complete func() error, cfg *Config) error {
+	if cfg.Workers == 0 {
+		cfg.Workers = 1 // pass the shared check, then run none
+		defer func() { cfg.Workers = 0 }()
+	}
+	return complete()
+}
+
+func newServer(cfg *Config, svc *services, logger *slog.Logger) *server.Server {
+	pol, _ := cfg.policy()
+	return &server.Server{
+		Store: svc.store, Originals: svc.originals, Queue: svc.queue(), Policy: pol,
+		MaxBytes: cfg.Limits.MaxBytes, MaxFiles: cfg.Limits.MaxPages, Now: time.Now, Logger: logger,
+		Ready:      func(ctx context.Context) error { return svc.redis.Ping(ctx).Err() },
+		QueueSizes: svc.queueSizes,
+	}
+}
+
+// serveHTTP listens on addr and serves h until ctx is done, then lets
+// requests in flight finish.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, stdout, stderr io.Writer) int {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "coffre : écoute sur %s impossible : %v\n", addr, err)
+		return exitFail
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "coffre : service prêt sur http://%s\n", ln.Addr())
+	if f, ok := stdout.(*os.File); ok {
+		f.Sync()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintln(stderr, "coffre :", err)
+		return exitFail
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(stderr, "coffre :", err)
+	}
+	return exitOK
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"coffre/vault"
+	"coffre/vault/blob"
+	"coffre/vault/originals"
+	"coffre/vault/postgres"
+	"coffre/vault/seal"
+	"coffre/vault/sqlite"
+	"coffre/workers"
+)
+
+// serviceConfig is what serve and worker read beyond Config. With none of
+// it set, coffre runs on embedded defaults: SQLite and files under
+// DataDir, and an in-process Redis.
+type serviceConfig struct {
+	Addr        string // --addr, COFFRE_ADDR; default 127.0.0.1:8080
+	DataDir     string // COFFRE_DATA_DIR; default ./data
+	RedisURL    string // COFFRE_REDIS_URL, e.g. redis://127.0.0.1:6379/0; default: in-process
+	DatabaseURL string // COFFRE_DATABASE_URL, postgres://…; default: SQLite in DataDir
+	BlobDir     string // COFFRE_BLOB_DIR, a directory every process mounts; default DataDir/blobs
+	MasterKey   string // COFFRE_MASTER_KEY, 32 bytes in hex or base64; default: DataDir/master.key, created on first start
+}
+
+func (s *serviceConfig) flags(fs *flag.FlagSet) {
+	fs.StringVar(&s.Addr, "addr", cmp.Or(os.Getenv("COFFRE_ADDR"), "127.0.0.1:8080"), "adresse d'écoute HTTP")
+	s.DataDir = cmp.Or(os.Getenv("COFFRE_DATA_DIR"), "data")
+	s.RedisURL = os.Getenv("COFFRE_REDIS_URL")
+	s.DatabaseURL = os.Getenv("COFFRE_DATABASE_URL")
+	s.BlobDir = cmp.Or(os.Getenv("COFFRE_BLOB_DIR"), filepath.Join(s.DataDir, "blobs"))
+	s.MasterKey = os.Getenv("COFFRE_MASTER_KEY")
+}
+
+// services are the vault and queue a serve or worker process uses.
+type services struct {
+	store     vault.Store
+	originals originals.Store
+	redis     redis.UniversalClient
+	client    *asynq.Client
+	inspector *asynq.Inspector
+	closers   []func() error
+}
+
+func (s *services) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	return errors.Join(errs...)
+}
+
+// openServices connects to (or starts) the database, the blob store and
+// Redis.
+func openServices(ctx context.Context, sc serviceConfig, logger *slog.Logger) (*services, error) {
+	s := &services{}
+	if err := os.MkdirAll(sc.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("dossier de données %s : %w", sc.DataDir, err)
+	}
+	var err error
+	if s.store, err = openStore(ctx, sc); err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, s.store.Close)
+	if s.originals, err = openOriginals(sc, logger); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.openRedis(sc, logger); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.client = asynq.NewClientFromRedisClient(s.redis)
+	s.inspector = asynq.NewInspectorFromRedisClient(s.redis)
+	return s, nil
+}
+
+func openStore(ctx context.Context, sc serviceConfig) (vault.Store, error) {
+	if strings.HasPrefix(sc.DatabaseURL, "postgres://") || strings.HasPrefix(sc.DatabaseURL, "postgresql://") {
+		st, err := postgres.Open(ctx, sc.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("base PostgreSQL : %w", err)
+		}
+		return st, nil
+	}
+	if sc.DatabaseURL != "" {
+		return nil, fmt.Errorf("COFFRE_DATABASE_URL : seules les adresses postgres:// sont prises en charge")
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(sc.DataDir, "coffre.db"))
+	if err != nil {
+		return nil, fmt.Errorf("base SQLite : %w", err)
+	}
+	return st, nil
+}
+
+func openOriginals(sc serviceConfig, logger *slog.Logger) (originals.Store, error) {
+	blobs, err := blob.NewDir(sc.BlobDir)
+	if err != nil {
+		return originals.Store{}, fmt.Errorf("dossier des originaux : %w", err)
+	}
+	var master seal.MasterKey
+	if sc.MasterKey != "" {
+		master, err = seal.LoadMasterKey(sc.MasterKey)
+	} else {
+		path := filepath.Join(sc.DataDir, "master.key")
+		var created bool
+		master, created, err = seal.LoadOrCreateMasterKeyFile(path)
+		if created {
+			logger.Warn("master key created: back it up, without it the originals cannot be read", "path", path)
+		}
+	}
+	if err != nil {
+		return originals.Store{}, fmt.Errorf("clé maîtresse : %w", err)
+	}
+	return originals.Store{Blobs: blobs, Master: master}, nil
+}
+
+// openRedis connects to COFFRE_REDIS_URL or starts an in-process Redis.
+// The in-process one persists nothing: the database is the source of
+// truth and the requeue loop refills it at start-up.
+func (s *services) openRedis(sc serviceConfig, logger *slog.Logger) error {
+	if sc.RedisURL != "" {
+		opt, err := redis.ParseURL(sc.RedisURL)
+		if err != nil {
+			return fmt.Errorf("COFFRE_REDIS_URL : %w", err)
+		}
+		s.redis = redis.NewClient(opt)
+		s.closers = append(s.closers, s.redis.Close)
+		return nil
+	}
+	m := miniredis.NewMiniRedis()
+	m.ClockTTL(true) // otherwise Asynq's locks and leases never expire
+	if err := m.StartAddr("127.0.0.1:0"); err != nil {
+		return fmt.Errorf("Redis intégré : %w", err)
+	}
+	logger.Info("in-process Redis started", "addr", m.Addr())
+	s.redis = redis.NewClient(&redis.Options{Addr: m.Addr()})
+	s.closers = append(s.closers, func() error { m.Close(); return nil }, s.redis.Close)
+	return nil
+}
+
+func (s *services) queue() workers.Queue {
+	return workers.Queue{Client: s.client, Inspector: s.inspector}
+}
+
+// queueSizes counts the tasks waiting, running or retrying per queue.
+func (s *services) queueSizes() (map[string]int, error) {
+	sizes := map[string]int{}
+	for q := range workers.Queues {
+		info, err := s.inspector.GetQueueInfo(q)
+		if err != nil {
+			continue // a queue Redis has not seen yet holds nothing
+		}
+		sizes[q] = info.Pending + info.Active + info.Scheduled + info.Retry
+	}
+	return sizes, nil
+}
+
+// startWorkers runs the Asynq server with the pipeline until ctx is done,
+// and the requeue loop.
+func (s *services) startWorkers(ctx context.Context, cfg *Config, logger *slog.Logger) (stop func(), err error) {
+	p, tess, err := newPipeline(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	pol, _ := cfg.policy()
+	proc := &workers.Processor{Store: s.store, Originals: s.originals, Scanner: p, Now: time.Now, Logger: logger}
+	flag := &workers.Flagger{Store: s.store, SoonDays: pol.ExpiringSoonDays, Now: time.Now, Logger: logger}
+	srv := asynq.NewServerFromRedisClient(s.redis, workers.ServerConfig(cfg.Workers, logger))
+	if err := srv.Start(workers.NewServeMux(proc, flag)); err != nil {
+		tess.Close()
+		return nil, fmt.Errorf("workers : %w", err)
+	}
+	rq := workers.Requeuer{Store: s.store, Queue: s.queue(), Now: time.Now, Logger: logger}
+	rctx, cancel := context.WithCancel(ctx)
+	go rq.Run(rctx)
+	return func() {
+		cancel()
+		srv.Shutdown()
+		tess.Close()
+	}, nil
+}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+)
+
+// runWorker runs workers only, to add processing on more machines: it
+// needs the shared Redis and PostgreSQL of the scaled setup.
+func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var cfg Config
+	var sc serviceConfig
+	fl, complete := newFlags("worker", "[--workers N]", &cfg, stderr)
+	sc.flags(fl)
+	if !parseArgs(fl, args, stderr, complete, func(n int) bool { return n == 0 }) {
+		return exitUsage
+	}
+	if sc.RedisURL == "" || sc.DatabaseURL == "" {
+		fmt.Fprintln(stderr, "coffre : « worker » partage le travail d'autres processus : définissez COFFRE_REDIS_URL et COFFRE_DATABASE_URL (sinon, « coffre serve » fait tout).")
+		return exitUsage
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	svc, err := openServices(ctx, sc, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "coffre :", err)
+		return exitFail
+	}
+	defer svc.Close()
+	stop, err := svc.startWorkers(ctx, &cfg, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "coffre :", err)
+		return exitFail
+	}
+	defer stop()
+	fmt.Fprintf(stdout, "coffre : %d lecteur(s) au travail\n", cfg.Workers)
+	<-ctx.Done()
+	return exitOK
+}

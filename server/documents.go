@@ -1,0 +1,170 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"coffre"
+	"coffre/vault"
+)
+
+// documentView is a document as the API shows it: the scan record of
+// docs/scan-output.md, plus the document's identity and life.
+type documentView struct {
+	coffre.Record
+	ID           string        `json:"id"`
+	PersonID     string        `json:"person_id"`
+	State        vault.State   `json:"state"`
+	CreatedAt    time.Time     `json:"created_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
+	SHA256       string        `json:"sha256"`
+	Pages        int           `json:"pages"`
+	DuplicateOf  string        `json:"duplicate_of,omitempty"`
+	SupersededBy string        `json:"superseded_by,omitempty"`
+	History      []vault.Event `json:"history,omitempty"`
+}
+
+// view builds a document's view; its status is computed today, as a
+// stored one would go stale.
+func (s *Server) view(d *vault.Document, history []vault.Event) documentView {
+	v := documentView{ID: d.ID, PersonID: d.PersonID, State: d.State, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		SHA256: d.SHA256, Pages: len(d.Pages), DuplicateOf: d.DuplicateOf, SupersededBy: d.SupersededBy, History: history}
+	if d.Record != nil {
+		v.Record = *d.Record
+		v.Record.Status = s.Policy.Status(d.Record.ExpiresOn, s.today())
+	} else {
+		v.Record = coffre.NewRecord("")
+	}
+	v.Record.Pages = len(d.Pages)
+	return v
+}
+
+func (s *Server) document(w http.ResponseWriter, r *http.Request) {
+	d, err := s.Store.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	shown := d
+	if d.DuplicateOf != "" { // a duplicate shows what was read on the original
+		if shown, err = s.Store.Get(r.Context(), d.DuplicateOf); err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+	}
+	history, err := s.Store.Events(r.Context(), shown.ID)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	v := s.view(shown, history)
+	v.ID, v.DuplicateOf, v.CreatedAt = d.ID, d.DuplicateOf, d.CreatedAt
+	writeJSON(w, http.StatusOK, v)
+}
+
+// file sends page N (from 1) of the original, decrypted.
+func (s *Server) file(w http.ResponseWriter, r *http.Request) {
+	d, err := s.Store.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	n := 1
+	if p := r.URL.Query().Get("page"); p != "" {
+		if n, err = strconv.Atoi(p); err != nil || n < 1 || n > len(d.Pages) {
+			s.fail(w, r, http.StatusNotFound, "Page introuvable : ce document a "+strconv.Itoa(len(d.Pages))+" page(s).", nil)
+			return
+		}
+	}
+	data, err := s.Originals.File(r.Context(), d, n)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", d.Pages[n-1].Mime)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(data)
+}
+
+// search lists documents matching the query's filters, newest first.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	q, ok := s.query(r)
+	if !ok {
+		s.fail(w, r, http.StatusBadRequest, msgBadQuery, nil)
+		return
+	}
+	s.list(w, r, q)
+}
+
+func (s *Server) personDocuments(w http.ResponseWriter, r *http.Request) {
+	q, ok := s.query(r)
+	if !ok {
+		s.fail(w, r, http.StatusBadRequest, msgBadQuery, nil)
+		return
+	}
+	q.PersonID = r.PathValue("id")
+	s.list(w, r, q)
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request, q vault.Query) {
+	page, err := s.Store.Search(r.Context(), q)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	views := make([]documentView, len(page.Documents))
+	for i := range page.Documents {
+		views[i] = s.view(&page.Documents[i], nil)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"documents": views, "next_cursor": page.Next})
+}
+
+// query reads the search filters of r.
+func (s *Server) query(r *http.Request) (vault.Query, bool) {
+	v := r.URL.Query()
+	q := vault.Query{
+		PersonID: v.Get("person_id"), Type: coffre.DocType(v.Get("type")), Subtype: v.Get("subtype"),
+		Status: coffre.Status(v.Get("status")), Text: v.Get("q"), Cursor: v.Get("cursor"),
+		AsOf: s.today(), SoonDays: s.Policy.ExpiringSoonDays,
+	}
+	if e := v.Get("expires_before"); e != "" {
+		d, err := coffre.ParseDate(e)
+		if err != nil {
+			return q, false
+		}
+		q.ExpiresBefore = d
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			return q, false
+		}
+		q.Limit = n
+	}
+	return q, true
+}
+
+// alerts lists expiry alerts, for one person or all, since a time.
+func (s *Server) alerts(w http.ResponseWriter, r *http.Request) {
+	var since time.Time
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			d, derr := coffre.ParseDate(v)
+			if derr != nil {
+				s.fail(w, r, http.StatusBadRequest, "Date invalide pour since : AAAA-MM-JJ ou RFC 3339.", nil)
+				return
+			}
+			t = d.Time()
+		}
+		since = t
+	}
+	alerts, err := s.Store.Alerts(r.Context(), r.URL.Query().Get("person_id"), since)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"alerts": alerts})
+}

@@ -1,0 +1,114 @@
+// Package server is coffre's HTTP API: agents' phones upload documents,
+// caseworkers' browsers read and search the vault, monitoring probes it.
+// Uploads are stored (sealed, fsynced) and acknowledged at once; the
+// workers do the reading. Errors a person sees are in French.
+//
+// The server declares what it needs (a store, the originals, a queue) as
+// small interfaces; cmd/coffre wires the real ones in, so no Asynq or SQL
+// appears here.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"coffre"
+	"coffre/policy"
+	"coffre/vault"
+)
+
+// Store is what the API needs from the vault.
+type Store interface {
+	Create(ctx context.Context, d *vault.Document, now time.Time) (*vault.Document, bool, error)
+	Get(ctx context.Context, id string) (*vault.Document, error)
+	Events(ctx context.Context, id string) ([]vault.Event, error)
+	Search(ctx context.Context, q vault.Query) (vault.ResultPage, error)
+	Alerts(ctx context.Context, personID string, since time.Time) ([]vault.Alert, error)
+	Counts(ctx context.Context) (map[vault.State]int, error)
+	Ping(ctx context.Context) error
+}
+
+// Originals keeps documents' files sealed.
+type Originals interface {
+	Save(ctx context.Context, docID string, files [][]byte) ([]byte, error)
+	File(ctx context.Context, doc *vault.Document, n int) ([]byte, error)
+}
+
+// Queue hands a stored document to the workers.
+type Queue interface {
+	Enqueue(ctx context.Context, doc *vault.Document) error
+}
+
+// Server serves the API. Set its fields, then use Handler.
+type Server struct {
+	Store     Store
+	Originals Originals
+	Queue     Queue
+	Policy    policy.Policy
+	MaxBytes  int64 // per file; default 50 MiB (intake's budget)
+	MaxFiles  int   // per document; default 20 (intake's page budget)
+	Now       func() time.Time
+	Logger    *slog.Logger // ids and codes only: never a name or a number read from a document
+	// Ready reports whether the services behind the API (the queue's
+	// Redis) answer; the database is pinged through Store.
+	Ready func(context.Context) error
+	// QueueSizes reports the tasks waiting per queue, for /metrics.
+	QueueSizes func() (map[string]int, error)
+}
+
+// Handler returns the API's routes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/v1/documents", s.upload)
+	mux.HandleFunc("GET /api/v1/documents", s.search)
+	mux.HandleFunc("GET /api/v1/documents/{id}", s.document)
+	mux.HandleFunc("GET /api/v1/documents/{id}/file", s.file)
+	mux.HandleFunc("GET /api/v1/persons/{id}/documents", s.personDocuments)
+	mux.HandleFunc("GET /api/v1/alerts", s.alerts)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.HandleFunc("GET /metrics", s.metrics)
+	return mux
+}
+
+// Messages for API users, in French, saying what to do.
+const (
+	msgNotFound = "Document introuvable : vérifiez son identifiant."
+	msgInternal = "Erreur interne : réessayez dans quelques instants. Si elle persiste, prévenez l'administrateur."
+	msgBadQuery = "Recherche invalide : vérifiez les filtres (type, statut, dates, curseur)."
+)
+
+// writeJSON sends v with status code.
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store") // personal data: no copies in caches
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+// fail answers with a French message; internal errors are logged, the
+// user sees only that something went wrong.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg string, err error) {
+	if code >= 500 && s.Logger != nil {
+		s.Logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.Pattern, "err", err)
+	}
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+// storeError maps a store error to its answer.
+func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, vault.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, msgNotFound, err)
+	case errors.Is(err, vault.ErrInvalidQuery):
+		s.fail(w, r, http.StatusBadRequest, msgBadQuery, err)
+	default:
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+	}
+}
+
+func (s *Server) today() coffre.Date { return coffre.DateOf(s.Now()) }

@@ -1,0 +1,159 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"coffre/vault"
+)
+
+// Upload messages: what went wrong and what to do.
+const (
+	msgNoPerson   = "Indiquez la personne (person_id) à qui appartient le document."
+	msgNoFile     = "Aucun fichier reçu : joignez la photo ou le PDF du document."
+	msgEmptyFile  = "Le fichier %d est vide : reprenez la photo ou renvoyez le fichier."
+	msgTooLarge   = "Le fichier %d dépasse %d Mo : réduisez la résolution de la photo ou envoyez moins de pages."
+	msgTooMany    = "Trop de fichiers pour un seul document (%d au plus) : envoyez seulement les pages utiles."
+	msgBadForm    = "Envoi incomplet ou mal formé : renvoyez le document."
+	msgBadQueue   = "File inconnue : « interactive » ou « bulk »."
+	defaultMaxMiB = 50
+)
+
+var personIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// upload stores the pages of one document (multipart: person_id, queue,
+// and one file part per page, in order), sealed and on disk, and answers
+// 202 at once; the workers read it.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	form, code, msg := s.readUpload(w, r)
+	if msg != "" {
+		s.fail(w, r, code, msg, nil)
+		return
+	}
+	doc := &vault.Document{
+		ID: vault.NewID(), PersonID: form.person, State: vault.StateReceived, Queue: form.queue,
+		SHA256: documentHash(form.files), Pages: make([]vault.Page, len(form.files)),
+	}
+	for i, f := range form.files {
+		doc.Pages[i] = vault.Page{Mime: mimetype.Detect(f).String(), Size: int64(len(f))}
+	}
+	var err error
+	if doc.WrappedKey, err = s.Originals.Save(r.Context(), doc.ID, form.files); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+		return
+	}
+	orig, created, err := s.Store.Create(r.Context(), doc, s.Now())
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+		return
+	}
+	answer := map[string]any{"id": doc.ID, "state": orig.State, "pages": len(doc.Pages)}
+	if !created {
+		answer["duplicate_of"] = orig.ID
+	} else if err := s.Queue.Enqueue(r.Context(), doc); err != nil && s.Logger != nil {
+		// Stored is what matters: the requeue loop will queue it.
+		s.Logger.WarnContext(r.Context(), "enqueue failed; the requeue loop will retry", "document_id", doc.ID, "err", err)
+	}
+	w.Header().Set("Location", "/api/v1/documents/"+doc.ID)
+	writeJSON(w, http.StatusAccepted, answer)
+}
+
+type uploadForm struct {
+	person, queue string
+	files         [][]byte
+}
+
+// readUpload reads the multipart form, holding each file to the byte
+// budget as it streams in: a 100 MB upload is refused without being kept.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (uploadForm, int, string) {
+	maxBytes, maxFiles := s.limits()
+	r.Body = http.MaxBytesReader(w, r.Body, int64(maxFiles)*(maxBytes+64<<10))
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return uploadForm{}, http.StatusBadRequest, msgBadForm
+	}
+	form := uploadForm{queue: vault.QueueInteractive}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return form, http.StatusBadRequest, msgBadForm
+		}
+		if code, msg := s.readPart(part, &form, maxBytes, maxFiles); msg != "" {
+			return form, code, msg
+		}
+	}
+	switch {
+	case !personIDRe.MatchString(form.person):
+		return form, http.StatusBadRequest, msgNoPerson
+	case len(form.files) == 0:
+		return form, http.StatusBadRequest, msgNoFile
+	case form.queue != vault.QueueInteractive && form.queue != vault.QueueBulk:
+		return form, http.StatusBadRequest, msgBadQueue
+	}
+	return form, 0, ""
+}
+
+func (s *Server) readPart(part *multipart.Part, form *uploadForm, maxBytes int64, maxFiles int) (int, string) {
+	defer part.Close()
+	switch part.FormName() {
+	case "person_id", "queue":
+		v, err := io.ReadAll(io.LimitReader(part, 256))
+		if err != nil {
+			return http.StatusBadRequest, msgBadForm
+		}
+		if part.FormName() == "queue" {
+			form.queue = string(v)
+		} else {
+			form.person = string(v)
+		}
+	case "file":
+		n := len(form.files) + 1
+		if n > maxFiles {
+			return http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooMany, maxFiles)
+		}
+		data, err := io.ReadAll(io.LimitReader(part, maxBytes+1))
+		switch {
+		case err != nil:
+			return http.StatusBadRequest, msgBadForm
+		case int64(len(data)) > maxBytes:
+			return http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooLarge, n, maxBytes>>20)
+		case len(data) == 0:
+			return http.StatusBadRequest, fmt.Sprintf(msgEmptyFile, n)
+		}
+		form.files = append(form.files, data)
+	}
+	return 0, ""
+}
+
+func (s *Server) limits() (int64, int) {
+	maxBytes, maxFiles := s.MaxBytes, s.MaxFiles
+	if maxBytes <= 0 {
+		maxBytes = defaultMaxMiB << 20
+	}
+	if maxFiles <= 0 {
+		maxFiles = 20
+	}
+	return maxBytes, maxFiles
+}
+
+// documentHash is the SHA-256 of the files' SHA-256s in order: the same
+// pages in the same order are the same document.
+func documentHash(files [][]byte) string {
+	h := sha256.New()
+	for _, f := range files {
+		sum := sha256.Sum256(f)
+		h.Write(sum[:])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
