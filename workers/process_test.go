@@ -63,7 +63,9 @@ func (o originals) Load(context.Context, *vault.Document) ([][]byte, error) {
 
 type scanner struct{ rec coffre.Record }
 
-func (s scanner) ScanFiles(context.Context, string, [][]byte, coffre.Date) coffre.Record { return s.rec }
+func (s scanner) ScanFiles(context.Context, string, [][]byte, coffre.Date) coffre.Record {
+	return s.rec
+}
 
 func task(t *testing.T, id string) *asynq.Task {
 	t.Helper()

@@ -31,6 +31,12 @@ func ServerConfig(concurrency int, logger *slog.Logger) asynq.Config {
 	}
 }
 
+// SchedulerOpts are the options of the scheduler that queues the daily
+// expiry task.
+func SchedulerOpts(logger *slog.Logger) *asynq.SchedulerOpts {
+	return &asynq.SchedulerOpts{Logger: slogLogger{logger}}
+}
+
 // slogLogger adapts slog to Asynq's printf-style logger.
 type slogLogger struct{ l *slog.Logger }
 

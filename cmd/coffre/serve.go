@@ -42,7 +42,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer stop()
 	}
-	sched := asynq.NewSchedulerFromRedisClient(svc.redis, &asynq.SchedulerOpts{Logger: nil})
+	sched := asynq.NewSchedulerFromRedisClient(svc.redis, workers.SchedulerOpts(logger))
 	if _, err := sched.Register(workers.FlagSchedule, workers.NewFlagTask()); err == nil {
 		if err := sched.Start(); err == nil {
 			defer sched.Shutdown()
