@@ -78,20 +78,21 @@ type Page struct {
 
 // Event is one change of a document's state, kept for its history.
 type Event struct {
-	DocumentID string
-	From, To   State
-	At         time.Time
-	Cause      string // French, for the agent: why the state changed
+	DocumentID string    `json:"document_id"`
+	From       State     `json:"from"`
+	To         State     `json:"to"`
+	At         time.Time `json:"at"`
+	Cause      string    `json:"cause"` // French, for the agent: why the state changed
 }
 
 // Alert is an expiry flag raised once per document and kind.
 type Alert struct {
-	ID         int64
-	DocumentID string
-	PersonID   string
-	Kind       coffre.Status // StatusExpiringSoon or StatusExpired
-	ExpiresOn  coffre.Date
-	CreatedAt  time.Time
+	ID         int64         `json:"id"`
+	DocumentID string        `json:"document_id"`
+	PersonID   string        `json:"person_id"`
+	Kind       coffre.Status `json:"kind"` // StatusExpiringSoon or StatusExpired
+	ExpiresOn  coffre.Date   `json:"expires_on"`
+	CreatedAt  time.Time     `json:"created_at"`
 }
 
 // Query selects documents; zero fields do not filter. Filters combine.

@@ -65,22 +65,26 @@ type Requeuer struct {
 	Store    StaleStore
 	Queue    Queue
 	Interval time.Duration // default 1 min
-	Grace    time.Duration // how long a received document may wait in the queue; default 2 min
+	Grace    time.Duration // how long a received document may wait in the queue before a check; default 2 min
 	Now      func() time.Time
 	Logger   *slog.Logger
 }
 
-// Run requeues until ctx is done.
+// Run requeues until ctx is done. The first pass, at start-up, takes
+// every unfinished document: a task the queue still holds makes its
+// enqueue a no-op, and one an empty Redis lost is restored at once.
 func (r Requeuer) Run(ctx context.Context) {
 	interval := cmp.Or(r.Interval, time.Minute)
+	grace := time.Duration(0)
 	for {
-		n, err := r.Once(ctx)
+		n, err := r.Once(ctx, grace)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			r.Logger.WarnContext(ctx, "requeue failed", "err", err)
 		case n > 0:
 			r.Logger.InfoContext(ctx, "documents queued again", "count", n)
 		}
+		grace = cmp.Or(r.Grace, 2*time.Minute)
 		select {
 		case <-ctx.Done():
 			return
@@ -89,9 +93,10 @@ func (r Requeuer) Run(ctx context.Context) {
 	}
 }
 
-// Once requeues the stale documents and returns how many.
-func (r Requeuer) Once(ctx context.Context) (int, error) {
-	docs, err := r.Store.Stale(ctx, cmp.Or(r.Grace, 2*time.Minute), r.Now())
+// Once requeues the documents received more than grace ago or left
+// processing past their lease, and returns how many.
+func (r Requeuer) Once(ctx context.Context, grace time.Duration) (int, error) {
+	docs, err := r.Store.Stale(ctx, grace, r.Now())
 	if err != nil {
 		return 0, fmt.Errorf("workers: stale documents: %w", err)
 	}

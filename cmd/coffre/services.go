@@ -54,6 +54,7 @@ type services struct {
 	client    *asynq.Client
 	inspector *asynq.Inspector
 	closers   []func() error
+	embedded  bool // SQLite and in-process Redis: this process is alone
 }
 
 func (s *services) Close() error {
@@ -67,7 +68,7 @@ func (s *services) Close() error {
 // openServices connects to (or starts) the database, the blob store and
 // Redis.
 func openServices(ctx context.Context, sc serviceConfig, logger *slog.Logger) (*services, error) {
-	s := &services{}
+	s := &services{embedded: sc.RedisURL == "" && sc.DatabaseURL == ""}
 	if err := os.MkdirAll(sc.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("dossier de données %s : %w", sc.DataDir, err)
 	}
@@ -170,9 +171,33 @@ func (s *services) queueSizes() (map[string]int, error) {
 	return sizes, nil
 }
 
+// releaseOrphans gives back the documents a previous run of this process
+// left processing. Only the embedded setup may: its database has no other
+// worker, while in the scaled one a live worker may hold them and their
+// leases decide.
+func (s *services) releaseOrphans(ctx context.Context) error {
+	docs, err := s.store.Stale(ctx, 0, time.Now().Add(24*time.Hour))
+	if err != nil {
+		return fmt.Errorf("documents en cours : %w", err)
+	}
+	for _, d := range docs {
+		if d.State == vault.StateProcessing {
+			if err := s.store.Release(ctx, d.ID, "Reprise après un redémarrage.", time.Now()); err != nil {
+				return fmt.Errorf("documents en cours : %w", err)
+			}
+		}
+	}
+	return nil
+}
+
 // startWorkers runs the Asynq server with the pipeline until ctx is done,
 // and the requeue loop.
 func (s *services) startWorkers(ctx context.Context, cfg *Config, logger *slog.Logger) (stop func(), err error) {
+	if s.embedded {
+		if err := s.releaseOrphans(ctx); err != nil {
+			return nil, err
+		}
+	}
 	p, tess, err := newPipeline(cfg, logger)
 	if err != nil {
 		return nil, err

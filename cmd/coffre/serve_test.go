@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary act as the coffre command, so that the
+// end-to-end tests run real coffre processes (and can kill them).
+func TestMain(m *testing.M) {
+	if os.Getenv("COFFRE_TEST_AS_MAIN") == "1" {
+		ctx, stop := signalContext()
+		code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// proc is a coffre process started by a test.
+type proc struct {
+	cmd  *exec.Cmd
+	addr string // serve: the API's base URL
+	out  *bytes.Buffer
+}
+
+// startCoffre starts `coffre args…` with env, and for serve waits for
+// its address.
+func startCoffre(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "COFFRE_TEST_AS_MAIN=1", "OMP_THREAD_LIMIT=1"), env...)
+	p := &proc{cmd: cmd, out: &bytes.Buffer{}}
+	cmd.Stderr = p.out
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.kill(syscall.SIGKILL) })
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		cmd.Wait()
+		t.Fatalf("coffre %v said nothing; stderr:\n%s", args, p.out)
+	}
+	if _, url, ok := strings.Cut(lines.Text(), "service prêt sur "); ok {
+		p.addr = url
+	}
+	go io.Copy(io.Discard, stdout)
+	return p
+}
+
+func (p *proc) kill(sig syscall.Signal) {
+	if p.cmd.ProcessState == nil {
+		p.cmd.Process.Signal(sig)
+		p.cmd.Wait()
+	}
+}
+
+// upload posts files as the pages of one document of person.
+func (p *proc) upload(t *testing.T, person string, files ...string) string {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("person_id", person)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := mw.CreateFormFile("file", filepath.Base(f))
+		w.Write(data)
+	}
+	mw.Close()
+	resp, err := http.Post(p.addr+"/api/v1/documents", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ ID, Error string }
+	json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("upload %v: %d %s", files, resp.StatusCode, out.Error)
+	}
+	return out.ID
+}
+
+func (p *proc) getJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	resp, err := http.Get(p.addr + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// docView is the part of a document's JSON the tests look at.
+type docView struct {
+	ID, State, Type, Subtype, Status, Error string
+	DuplicateOf                             string `json:"duplicate_of"`
+	Messages                                []string
+	History                                 []struct{ From, To string }
+}
+
+// waitDone polls the documents until none is received or processing.
+func (p *proc) waitDone(t *testing.T, ids []string, timeout time.Duration) map[string]docView {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		docs := map[string]docView{}
+		pending := 0
+		for _, id := range ids {
+			var d docView
+			p.getJSON(t, "/api/v1/documents/"+id, &d)
+			docs[id] = d
+			if d.State == "received" || d.State == "processing" {
+				pending++
+			}
+		}
+		if pending == 0 {
+			return docs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d documents still pending after %v", pending, len(ids), timeout)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+func corpusFile(name string) string { return filepath.Join(corpusDir, name) }
+
+func TestServeEmbedded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real OCR")
+	}
+	env := []string{"COFFRE_DATA_DIR=" + t.TempDir()}
+	srv := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+	avis := srv.upload(t, "p1", corpusFile("avis-005-photo.jpg"))
+	cni := srv.upload(t, "p1", corpusFile("cni-old-035-photo.jpg"))
+	blurred := srv.upload(t, "p2", corpusFile("caf-020-photo.jpg"))
+	corrupt := srv.upload(t, "p2", writeTemp(t, "corrupt.jpg", append([]byte("\xff\xd8\xff\xe0"), bytes.Repeat([]byte{0}, 500)...)))
+	dup := srv.upload(t, "p1", corpusFile("avis-005-photo.jpg"))
+	docs := srv.waitDone(t, []string{avis, cni, blurred, corrupt, dup}, 3*time.Minute)
+
+	want := map[string]struct{ state, typ, status string }{
+		avis:    {"done", "avis_imposition", ""},
+		cni:     {"done", "piece_identite", "expired"},
+		blurred: {"done", "unknown", "undetermined"},
+		corrupt: {"failed", "unknown", "undetermined"},
+		dup:     {"done", "avis_imposition", ""},
+	}
+	for id, w := range want {
+		d := docs[id]
+		if d.State != w.state || d.Type != w.typ || (w.status != "" && d.Status != w.status) {
+			t.Errorf("%s: state %s, type %s, status %s; want %s, %s, %s", id, d.State, d.Type, d.Status, w.state, w.typ, cmp.Or(w.status, "any"))
+		}
+	}
+	if len(docs[blurred].Messages) == 0 || docs[corrupt].Error == "" {
+		t.Errorf("no message for the agent: blurred %q, corrupt %q", docs[blurred].Messages, docs[corrupt].Error)
+	}
+	if docs[dup].DuplicateOf != avis {
+		t.Errorf("duplicate_of = %q, want %s", docs[dup].DuplicateOf, avis)
+	}
+
+	var found struct{ Documents []docView }
+	srv.getJSON(t, "/api/v1/documents?type=piece_identite&status=expired&person_id=p1", &found)
+	if len(found.Documents) != 1 || found.Documents[0].ID != cni {
+		t.Errorf("search by type, status and person: %+v, want the CNI", found.Documents)
+	}
+	srv.getJSON(t, "/api/v1/documents?q=impots", &found)
+	if len(found.Documents) != 1 || found.Documents[0].ID != avis {
+		t.Errorf("text search 'impots': %+v, want the avis (and not its duplicate)", found.Documents)
+	}
+
+	// The daily task, run on a day when the avis has expired too.
+	flag := exec.Command(os.Args[0], "flag-expiries", "--as-of", "2031-01-01")
+	flag.Env = append(append(os.Environ(), "COFFRE_TEST_AS_MAIN=1"), env...)
+	if out, err := flag.CombinedOutput(); err != nil {
+		t.Fatalf("flag-expiries: %v\n%s", err, out)
+	}
+	var alerts struct {
+		Alerts []struct {
+			DocumentID string `json:"document_id"`
+			Kind       string
+		}
+	}
+	srv.getJSON(t, "/api/v1/alerts?person_id=p1", &alerts)
+	kinds := map[string]string{}
+	for _, a := range alerts.Alerts {
+		kinds[a.DocumentID] = a.Kind
+	}
+	if kinds[cni] != "expired" || kinds[avis] != "expired" || len(alerts.Alerts) != 2 {
+		t.Errorf("alerts %+v, want the CNI and the avis expired, once each", alerts.Alerts)
+	}
+}
+
+// TestServeRestartLosesNothing: the in-process queue dies with the
+// process; the documents it held are queued again at the next start.
+func TestServeRestartLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real OCR")
+	}
+	env := []string{"COFFRE_DATA_DIR=" + t.TempDir()}
+	srv := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "1")
+	var ids []string
+	for _, f := range []string{"avis-002-clean.png", "caf-014-clean.png", "titre-sejour-041-clean.png"} {
+		ids = append(ids, srv.upload(t, "p1", corpusFile(f)))
+	}
+	srv.kill(syscall.SIGKILL) // mid-OCR of the first, the others queued
+	srv = startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "1")
+	docs := srv.waitDone(t, ids, 2*time.Minute)
+	for _, id := range ids {
+		if d := docs[id]; d.State != "done" || d.Type == "unknown" {
+			t.Errorf("%s after restart: %s %s, want done and read", id, d.State, d.Type)
+		}
+	}
+}
+
+func writeTemp(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
