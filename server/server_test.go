@@ -39,7 +39,7 @@ type fixture struct {
 
 // newFixture serves the API over a real SQLite store and sealed files in
 // a temporary directory.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "coffre.db"))
