@@ -14,7 +14,8 @@ export OMP_THREAD_LIMIT := 1
 # images (OCR-B for MRZs).
 APT_PACKAGES := gcc pkg-config tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd \
 	libtesseract-dev libleptonica-dev libheif-dev \
-	tesseract-ocr-eng fonts-ocr-b fonts-dejavu-core fonts-liberation2
+	tesseract-ocr-eng fonts-ocr-b fonts-dejavu-core fonts-liberation2 \
+	redis-server redis-tools postgresql postgresql-client
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -34,13 +35,16 @@ deps:
 build: deps
 	$(GO) build -o $(BIN) ./cmd/coffre
 
-# Until the server exists, the main job scans the sample corpus.
+# The main job: the service on embedded defaults (SQLite, sealed files and
+# an in-process Redis under ./data).
 run: build
-	./$(BIN) scan $$(ls $(CORPUS)/* | grep -v '\.json$$')
+	./$(BIN) serve
 
+# The tests use real Redis and PostgreSQL: scripts/test-services.sh starts
+# what is not running and gives the database's URL.
 test: deps
 	$(GO) vet ./... ./testdata/gen/...
-	$(GO) test -timeout 20m ./... ./testdata/gen/...
+	COFFRE_TEST_DATABASE_URL="$$(sh scripts/test-services.sh)" $(GO) test -timeout 20m ./... ./testdata/gen/...
 
 # Slow suites: the accuracy floors on a larger generated corpus.
 test-long: deps
@@ -50,6 +54,8 @@ test-long: deps
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./cmd/coffre/
+	$(GO) test -run '^$$' -bench Upload -benchtime 2000x ./server/
+	COFFRE_TEST_DATABASE_URL="$$(sh scripts/test-services.sh)" $(GO) test -run '^$$' -bench Search -benchtime 1x ./vault/...
 
 eval: build
 	./$(BIN) eval $(CORPUS)

@@ -106,14 +106,15 @@ func (p *Processor) claim(ctx context.Context, id string) (*vault.Document, erro
 	return nil, fmt.Errorf("workers: claim %s: %w", id, err)
 }
 
-// lease is how long a worker holds a document: past the task's deadline,
-// so that a live worker is never overtaken, and no more, so that a killed
-// worker's document is taken over within minutes.
+// lease is how long a worker holds a document: past the task's deadline
+// by a quarter, so that a live worker is never overtaken, and no more, so
+// that a killed worker's document is taken over soon.
 func lease(ctx context.Context) time.Duration {
+	budget := taskTimeout(1, 0)
 	if d, ok := ctx.Deadline(); ok {
-		return time.Until(d) + 30*time.Second
+		budget = time.Until(d)
 	}
-	return taskTimeout(1) + 30*time.Second
+	return budget + budget/4
 }
 
 // finish records the result; a document finished meanwhile (this worker

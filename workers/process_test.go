@@ -147,15 +147,18 @@ func (c cancelScanner) ScanFiles(context.Context, string, [][]byte, coffre.Date)
 }
 
 func TestTaskOptions(t *testing.T) {
-	task, err := NewProcessTask(&vault.Document{ID: "abc", Queue: vault.QueueBulk, Pages: make([]vault.Page, 3)})
+	task, err := NewProcessTask(&vault.Document{ID: "abc", Queue: vault.QueueBulk, Pages: make([]vault.Page, 3)}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if task.Type() != TypeProcess {
 		t.Errorf("type %s", task.Type())
 	}
-	if got := taskTimeout(3); got != 4*time.Minute {
+	if got := taskTimeout(3, 0); got != 4*time.Minute {
 		t.Errorf("timeout for 3 pages %v, want 4m", got)
+	}
+	if got := taskTimeout(1, 2500*time.Millisecond); got != 5*time.Second {
+		t.Errorf("timeout for 1 page at 2.5 s %v, want 5s", got)
 	}
 	if RetryDelay(1, nil, nil) >= RetryDelay(3, nil, nil) || RetryDelay(20, nil, nil) != 2*time.Minute {
 		t.Errorf("retry delays do not grow to 2 min: %v %v %v", RetryDelay(1, nil, nil), RetryDelay(3, nil, nil), RetryDelay(20, nil, nil))

@@ -26,15 +26,16 @@ type TaskInspector interface {
 
 // Queue sends documents to the workers.
 type Queue struct {
-	Client    Enqueuer
-	Inspector TaskInspector
+	Client      Enqueuer
+	Inspector   TaskInspector
+	PageTimeout time.Duration // a page's time budget; 0: DefaultPageTimeout
 }
 
 // Enqueue queues the processing of doc. A task already waiting or running
 // for it is enough; one that gave up (archived) or finished is replaced,
 // since the database says the document still needs work.
 func (q Queue) Enqueue(ctx context.Context, doc *vault.Document) error {
-	task, err := NewProcessTask(doc)
+	task, err := NewProcessTask(doc, q.PageTimeout)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ type Requeuer struct {
 	Store    StaleStore
 	Queue    Queue
 	Interval time.Duration // default 1 min
-	Grace    time.Duration // how long a received document may wait in the queue before a check; default 2 min
+	Grace    time.Duration // how long a received document may wait in the queue before a check; default 2 Intervals
 	Now      func() time.Time
 	Logger   *slog.Logger
 }
@@ -84,7 +85,7 @@ func (r Requeuer) Run(ctx context.Context) {
 		case n > 0:
 			r.Logger.InfoContext(ctx, "documents queued again", "count", n)
 		}
-		grace = cmp.Or(r.Grace, 2*time.Minute)
+		grace = cmp.Or(r.Grace, 2*interval)
 		select {
 		case <-ctx.Done():
 			return

@@ -11,6 +11,7 @@
 package workers
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -34,21 +35,22 @@ type processPayload struct {
 	DocumentID string `json:"document_id"`
 }
 
-// Per-document time budget: OCR takes ~1 s a page here, a slow page 15 s;
-// Asynq keeps timeouts in whole seconds.
-const (
-	baseTimeout    = 60 * time.Second
-	perPageTimeout = 60 * time.Second
-	maxRetry       = 10
-)
+// DefaultPageTimeout is the time budget of one page: OCR takes ~1 s a
+// page here, a slow page 15 s. A document gets one more page's worth.
+const DefaultPageTimeout = 60 * time.Second
 
-func taskTimeout(pages int) time.Duration {
-	return baseTimeout + time.Duration(max(pages, 1))*perPageTimeout
+const maxRetry = 10
+
+// taskTimeout is a document's budget; Asynq keeps whole seconds.
+func taskTimeout(pages int, perPage time.Duration) time.Duration {
+	perPage = cmp.Or(perPage, DefaultPageTimeout)
+	return (time.Duration(max(pages, 1)+1) * perPage).Round(time.Second)
 }
 
-// NewProcessTask returns the task that processes doc. Its id derives from
-// the document's, so queuing it twice while it waits does nothing.
-func NewProcessTask(doc *vault.Document) (*asynq.Task, error) {
+// NewProcessTask returns the task that processes doc, with perPage
+// seconds a page (0: DefaultPageTimeout). Its id derives from the
+// document's, so queuing it twice while it waits does nothing.
+func NewProcessTask(doc *vault.Document, perPage time.Duration) (*asynq.Task, error) {
 	payload, err := json.Marshal(processPayload{DocumentID: doc.ID})
 	if err != nil {
 		return nil, fmt.Errorf("workers: payload: %w", err)
@@ -60,7 +62,7 @@ func NewProcessTask(doc *vault.Document) (*asynq.Task, error) {
 	return asynq.NewTask(TypeProcess, payload,
 		asynq.TaskID(processTaskID(doc.ID)),
 		asynq.Queue(queue),
-		asynq.Timeout(taskTimeout(len(doc.Pages))),
+		asynq.Timeout(taskTimeout(len(doc.Pages), perPage)),
 		asynq.MaxRetry(maxRetry),
 	), nil
 }

@@ -35,6 +35,14 @@ type serviceConfig struct {
 	DatabaseURL string // COFFRE_DATABASE_URL, postgres://…; default: SQLite in DataDir
 	BlobDir     string // COFFRE_BLOB_DIR, a directory every process mounts; default DataDir/blobs
 	MasterKey   string // COFFRE_MASTER_KEY, 32 bytes in hex or base64; default: DataDir/master.key, created on first start
+	// PageTimeout is a page's processing budget (COFFRE_PAGE_TIMEOUT,
+	// default 60s); a document gets one more page's worth, and a killed
+	// worker's document is taken over 25 % after its budget.
+	PageTimeout time.Duration
+	// RequeueInterval is how often lost work is looked for
+	// (COFFRE_REQUEUE_INTERVAL, default 1m); a document waits two
+	// intervals in the queue before it is checked.
+	RequeueInterval time.Duration
 }
 
 func (s *serviceConfig) flags(fs *flag.FlagSet) {
@@ -44,6 +52,16 @@ func (s *serviceConfig) flags(fs *flag.FlagSet) {
 	s.DatabaseURL = os.Getenv("COFFRE_DATABASE_URL")
 	s.BlobDir = cmp.Or(os.Getenv("COFFRE_BLOB_DIR"), filepath.Join(s.DataDir, "blobs"))
 	s.MasterKey = os.Getenv("COFFRE_MASTER_KEY")
+	s.PageTimeout = envDuration("COFFRE_PAGE_TIMEOUT", workers.DefaultPageTimeout)
+	s.RequeueInterval = envDuration("COFFRE_REQUEUE_INTERVAL", time.Minute)
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	d, err := time.ParseDuration(os.Getenv(name))
+	if err != nil || d <= 0 {
+		return def
+	}
+	return d
 }
 
 // services are the vault and queue a serve or worker process uses.
@@ -55,6 +73,7 @@ type services struct {
 	inspector *asynq.Inspector
 	closers   []func() error
 	embedded  bool // SQLite and in-process Redis: this process is alone
+	cfg       serviceConfig
 }
 
 func (s *services) Close() error {
@@ -68,7 +87,7 @@ func (s *services) Close() error {
 // openServices connects to (or starts) the database, the blob store and
 // Redis.
 func openServices(ctx context.Context, sc serviceConfig, logger *slog.Logger) (*services, error) {
-	s := &services{embedded: sc.RedisURL == "" && sc.DatabaseURL == ""}
+	s := &services{embedded: sc.RedisURL == "" && sc.DatabaseURL == "", cfg: sc}
 	if err := os.MkdirAll(sc.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("dossier de données %s : %w", sc.DataDir, err)
 	}
@@ -155,7 +174,7 @@ func (s *services) openRedis(sc serviceConfig, logger *slog.Logger) error {
 }
 
 func (s *services) queue() workers.Queue {
-	return workers.Queue{Client: s.client, Inspector: s.inspector}
+	return workers.Queue{Client: s.client, Inspector: s.inspector, PageTimeout: s.cfg.PageTimeout}
 }
 
 // queueSizes counts the tasks waiting, running or retrying per queue.
@@ -210,7 +229,7 @@ func (s *services) startWorkers(ctx context.Context, cfg *Config, logger *slog.L
 		tess.Close()
 		return nil, fmt.Errorf("workers : %w", err)
 	}
-	rq := workers.Requeuer{Store: s.store, Queue: s.queue(), Now: time.Now, Logger: logger}
+	rq := workers.Requeuer{Store: s.store, Queue: s.queue(), Interval: s.cfg.RequeueInterval, Now: time.Now, Logger: logger}
 	rctx, cancel := context.WithCancel(ctx)
 	go rq.Run(rctx)
 	return func() {

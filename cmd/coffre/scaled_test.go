@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"coffre/vault/vaulttest"
+)
+
+// redisServer is a private Redis for a test, which the test may restart
+// empty.
+type redisServer struct {
+	port int
+	cmd  *exec.Cmd
+}
+
+func startRedis(t *testing.T, port int) *redisServer {
+	t.Helper()
+	if port == 0 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port = ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+	}
+	cmd := exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("redis-server (make test installs it): %v", err)
+	}
+	r := &redisServer{port: port, cmd: cmd}
+	t.Cleanup(r.stop)
+	for i := 0; ; i++ {
+		c, err := net.Dial("tcp", r.addr())
+		if err == nil {
+			c.Close()
+			return r
+		}
+		if i == 100 {
+			t.Fatalf("redis-server on %d does not answer", port)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (r *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(r.port) }
+
+func (r *redisServer) stop() {
+	if r.cmd.ProcessState == nil {
+		r.cmd.Process.Kill()
+		r.cmd.Wait()
+	}
+}
+
+// TestServeScaled runs the scaled setup, one API process and two worker
+// processes sharing Redis and PostgreSQL, through two faults: a worker
+// killed mid-OCR and Redis restarted empty. Every document must end done,
+// each processed to the end once.
+func TestServeScaled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real OCR, Redis and PostgreSQL")
+	}
+	redis := startRedis(t, 0)
+	shared := t.TempDir()
+	env := []string{
+		"COFFRE_REDIS_URL=redis://" + redis.addr() + "/0",
+		"COFFRE_DATABASE_URL=" + vaulttest.PostgresSchema(t),
+		"COFFRE_DATA_DIR=" + filepath.Join(shared, "data"),
+		"COFFRE_BLOB_DIR=" + filepath.Join(shared, "blobs"),
+		"COFFRE_MASTER_KEY=" + strings.Repeat("ab", 32),
+		"COFFRE_PAGE_TIMEOUT=6s",
+		"COFFRE_REQUEUE_INTERVAL=2s",
+	}
+	api := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "0")
+	w1 := startCoffre(t, env, "worker", "--workers", "1")
+	startCoffre(t, env, "worker", "--workers", "1")
+
+	files := []string{"avis-002-clean.png", "caf-014-clean.png", "titre-sejour-041-clean.png", "cni-old-031-clean.png",
+		"avis-007-clean.png", "passeport-037-clean.png", "caf-018-clean.png", "cni-new-025-clean.png"}
+	var ids []string
+	for i, f := range files {
+		ids = append(ids, api.upload(t, fmt.Sprintf("p%d", i), corpusFile(f)))
+	}
+	time.Sleep(1500 * time.Millisecond)
+	w1.kill(syscall.SIGKILL) // mid-OCR: its document is taken over after its lease
+	redis.stop()
+	redis = startRedis(t, redis.port) // empty: the queued tasks are gone
+	docs := api.waitDone(t, ids, 3*time.Minute)
+
+	takenOver := 0
+	for i, id := range ids {
+		d := docs[id]
+		finished, claims := 0, 0
+		for _, h := range d.History {
+			switch h.To {
+			case "done", "failed", "needs_review":
+				finished++
+			case "processing":
+				claims++
+			}
+		}
+		if claims > 1 {
+			takenOver++
+		}
+		if d.State == "failed" || d.Type == "unknown" || finished != 1 {
+			t.Errorf("%s (%s): state %s, type %s, finished %d times; want read once", id, files[i], d.State, d.Type, finished)
+		}
+	}
+	// The killed worker was reading a document: another finished it.
+	if takenOver == 0 {
+		t.Error("no document was claimed twice: the worker was not killed mid-OCR")
+	}
+}
