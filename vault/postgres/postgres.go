@@ -1,0 +1,127 @@
+// Package postgres is the vault.Store for many processes: PostgreSQL
+// through a pgx connection pool. Full-text search uses a text search
+// configuration, coffre_french, that folds accents (the unaccent
+// extension) before French stemming, over a generated tsvector column.
+//
+// The store works in the first schema of the connection's search_path,
+// which a URL can set: ...?search_path=coffre.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"coffre/vault"
+)
+
+var _ vault.Store = (*Store)(nil)
+
+// Store is a vault.Store in a PostgreSQL database. It is safe for
+// concurrent use, by many processes.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// Open connects to the database at url (a postgres:// URL or a key=value
+// connection string) and brings its schema up to date.
+func Open(ctx context.Context, url string) (*Store, error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("vault/postgres: open: %w", err)
+	}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("vault/postgres: open: %w", err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("vault/postgres: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the pool's connections; the Store is unusable after.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Keys of the transaction-level advisory locks that make processes doing
+// the same at once do it one after the other: applying the migrations,
+// and flagging expiries (which would otherwise deadlock on the rows they
+// both update).
+const (
+	migrationLock = 0x636f6666726501 // "coffre" 1
+	flagLock      = 0x636f6666726502
+)
+
+const (
+	lockMigrations   = `SELECT pg_advisory_xact_lock($1)`
+	createMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    integer PRIMARY KEY,
+	applied_at timestamptz NOT NULL DEFAULT now()
+)`
+	migrationApplied = `SELECT EXISTS (SELECT FROM schema_migrations WHERE version = $1)`
+	recordMigration  = `INSERT INTO schema_migrations (version) VALUES ($1)`
+)
+
+// migrate applies the embedded migrations not applied yet, in order.
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, name := range files { // fs.Glob sorts them
+		if err := migrateOne(ctx, pool, name); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrateOne applies one migration unless it was, in a transaction that
+// holds the advisory lock: another process migrating at the same time
+// waits, then finds it applied.
+func migrateOne(ctx context.Context, pool *pgxpool.Pool, name string) error {
+	prefix, _, _ := strings.Cut(path.Base(name), "_")
+	version, err := strconv.Atoi(prefix)
+	if err != nil {
+		return err
+	}
+	script, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		var applied bool
+		if _, err := tx.Exec(ctx, lockMigrations, migrationLock); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, createMigrations); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, migrationApplied, version).Scan(&applied); err != nil || applied {
+			return err
+		}
+		if _, err := tx.Exec(ctx, string(script)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, recordMigration, version)
+		return err
+	})
+}

@@ -1,0 +1,135 @@
+// Package sqlite is the embedded vault.Store: one SQLite file in WAL mode,
+// through the pure-Go modernc.org/sqlite driver, meant for one process
+// (others opening the file wait for each other's writes). Writes go
+// through one connection, so they never contend inside the process;
+// reads use a pool of read-only connections and run alongside them.
+// Full-text search is an FTS5 index that folds case and accents, and
+// matches query words as prefixes.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"coffre/vault"
+)
+
+var _ vault.Store = (*Store)(nil)
+
+// Store is a vault.Store in one SQLite file. It is safe for concurrent use.
+type Store struct {
+	w *sql.DB // the one writing connection; transactions BEGIN IMMEDIATE
+	r *sql.DB // read-only connections
+}
+
+// Both pools wait up to 5 s on another process's write lock, and keep
+// up to 32 MiB of pages, and their temporary files, in memory.
+const (
+	params      = "?_busy_timeout=5000&_foreign_keys=1&_pragma=temp_store(memory)&_pragma=cache_size(-32768)"
+	writeParams = params + "&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
+	readParams  = params + "&_query_only=1"
+)
+
+// Open opens (creating it if needed) the database file at path and brings
+// its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	w, err := sql.Open("sqlite", path+writeParams)
+	if err != nil {
+		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", path+readParams)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	return &Store{w: w, r: r}, nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("vault/sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database; the Store is unusable after.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+const (
+	createMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	applied_at TEXT NOT NULL
+) STRICT`
+	migrationApplied = `SELECT count(*) FROM schema_migrations WHERE version = ?`
+	recordMigration  = `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`
+)
+
+// migrate applies the embedded migrations not applied yet, in order, each
+// in its own immediate transaction: another process opening the same file
+// waits for it, then finds the migration applied.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, createMigrations); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, name := range files { // fs.Glob sorts them
+		if err := migrateOne(ctx, db, name); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func migrateOne(ctx context.Context, db *sql.DB, name string) error {
+	prefix, _, _ := strings.Cut(path.Base(name), "_")
+	version, err := strconv.Atoi(prefix)
+	if err != nil {
+		return err
+	}
+	script, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var applied int
+	if err := tx.QueryRowContext(ctx, migrationApplied, version).Scan(&applied); err != nil || applied > 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, recordMigration, version, timestamp(time.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
