@@ -10,7 +10,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"coffre"
 	"coffre/corpus"
@@ -126,4 +129,51 @@ func benchFiles(b *testing.B, keep func(corpus.Truth, int) bool) []string {
 		b.Fatal("no such page in the corpus")
 	}
 	return files
+}
+
+// BenchmarkThroughput measures pages per minute end to end (upload to
+// record) through `coffre serve` with 2 workers on embedded defaults,
+// next to the ceiling of the raw Tesseract CLI on the same files, two at
+// a time. Compare the pages/min metrics.
+func BenchmarkThroughput(b *testing.B) {
+	files := benchFiles(b, func(t corpus.Truth, px int) bool { return t.Rendering == "clean" || t.Rendering == "photo" })
+	b.Run("service", func(b *testing.B) {
+		for b.Loop() {
+			srv := startCoffre(b, []string{"COFFRE_DATA_DIR=" + b.TempDir()}, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+			start := time.Now()
+			ids := make([]string, len(files))
+			for i, f := range files {
+				ids[i] = srv.upload(b, "bench", f)
+			}
+			srv.waitDone(b, ids, 20*time.Minute)
+			b.ReportMetric(float64(len(files))/time.Since(start).Minutes(), "pages/min")
+			srv.kill(syscall.SIGTERM)
+		}
+	})
+	b.Run("cli", func(b *testing.B) {
+		for b.Loop() {
+			start := time.Now()
+			next := make(chan string, len(files))
+			for _, f := range files {
+				next <- f
+			}
+			close(next)
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for f := range next {
+						cmd := exec.Command("tesseract", f, "stdout", "-l", "fra", "--psm", "3")
+						cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+						if out, err := cmd.CombinedOutput(); err != nil {
+							b.Errorf("%v: %s", err, out)
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.ReportMetric(float64(len(files))/time.Since(start).Minutes(), "pages/min")
+		}
+	})
 }

@@ -5,6 +5,9 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -12,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -38,7 +42,7 @@ type proc struct {
 
 // startCoffre starts `coffre args…` with env, and for serve waits for
 // its address.
-func startCoffre(t *testing.T, env []string, args ...string) *proc {
+func startCoffre(t testing.TB, env []string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(append(os.Environ(), "COFFRE_TEST_AS_MAIN=1", "OMP_THREAD_LIMIT=1"), env...)
@@ -72,17 +76,27 @@ func (p *proc) kill(sig syscall.Signal) {
 }
 
 // upload posts files as the pages of one document of person.
-func (p *proc) upload(t *testing.T, person string, files ...string) string {
+func (p *proc) upload(t testing.TB, person string, files ...string) string {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("person_id", person)
-	for _, f := range files {
+	pages := make([][]byte, len(files))
+	for i, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		w, _ := mw.CreateFormFile("file", filepath.Base(f))
+		pages[i] = data
+	}
+	return p.uploadPages(t, person, pages...)
+}
+
+// uploadPages posts pages as one document of person.
+func (p *proc) uploadPages(t testing.TB, person string, pages ...[]byte) string {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("person_id", person)
+	for i, data := range pages {
+		w, _ := mw.CreateFormFile("file", fmt.Sprintf("page-%d", i+1))
 		w.Write(data)
 	}
 	mw.Close()
@@ -94,12 +108,12 @@ func (p *proc) upload(t *testing.T, person string, files ...string) string {
 	var out struct{ ID, Error string }
 	json.NewDecoder(resp.Body).Decode(&out)
 	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("upload %v: %d %s", files, resp.StatusCode, out.Error)
+		t.Fatalf("upload: %d %s", resp.StatusCode, out.Error)
 	}
 	return out.ID
 }
 
-func (p *proc) getJSON(t *testing.T, path string, v any) {
+func (p *proc) getJSON(t testing.TB, path string, v any) {
 	t.Helper()
 	resp, err := http.Get(p.addr + path)
 	if err != nil {
@@ -124,7 +138,7 @@ type docView struct {
 }
 
 // waitDone polls the documents until none is received or processing.
-func (p *proc) waitDone(t *testing.T, ids []string, timeout time.Duration) map[string]docView {
+func (p *proc) waitDone(t testing.TB, ids []string, timeout time.Duration) map[string]docView {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -244,4 +258,54 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestServeBurst: 500 uploads at once, 50 clients; every document ends
+// done, none processed twice. The pages are small blank images, so that
+// the queue, not OCR, is what is tested.
+func TestServeBurst(t *testing.T) {
+	if testing.Short() {
+		t.Skip("500 documents")
+	}
+	srv := startCoffre(t, []string{"COFFRE_DATA_DIR=" + t.TempDir()}, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+	const n, clients = 500, 50
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := c; i < n; i += clients {
+				ids[i] = srv.uploadPages(t, fmt.Sprintf("p%d", i%37), blankPNG(t, i))
+			}
+		}()
+	}
+	wg.Wait()
+	docs := srv.waitDone(t, ids, 4*time.Minute)
+	for _, id := range ids {
+		d := docs[id]
+		finished := 0
+		for _, h := range d.History {
+			if h.To == "done" || h.To == "failed" || h.To == "needs_review" {
+				finished++
+			}
+		}
+		if d.State != "done" || finished != 1 {
+			t.Errorf("%s: state %s, finished %d times; want done once", id, d.State, finished)
+		}
+	}
+}
+
+// blankPNG is a small white page, distinct for each i.
+func blankPNG(t testing.TB, i int) []byte {
+	g := image.NewGray(image.Rect(0, 0, 200, 280))
+	for j := range g.Pix {
+		g.Pix[j] = 255
+	}
+	g.Pix[i%len(g.Pix)], g.Pix[(i/len(g.Pix)+7)%len(g.Pix)] = 250, 250
+	var b bytes.Buffer
+	if err := png.Encode(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
