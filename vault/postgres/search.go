@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"coffre"
 	"coffre/vault"
 )
-
-// finished is the condition for a document to have a status: the
-// pipeline read it. Status filters exclude the others.
-const finished = `state IN ('done', 'needs_review')`
 
 // Search returns one page of the documents q selects, newest first.
 // Query words match as prefixes of the words of the text, after both are
@@ -24,7 +21,7 @@ func (s *Store) Search(ctx context.Context, q vault.Query) (vault.ResultPage, er
 	if err != nil {
 		return vault.ResultPage{}, fmt.Errorf("vault/postgres: search: %w", err)
 	}
-	query, args := searchSQL(p)
+	query, args := p.SQL(documentColumns, dialect)
 	docs, err := scanDocuments(s.pool.Query(ctx, query, args...))
 	if err != nil {
 		return vault.ResultPage{}, fmt.Errorf("vault/postgres: search: %w", err)
@@ -32,45 +29,13 @@ func (s *Store) Search(ctx context.Context, q vault.Query) (vault.ResultPage, er
 	return p.Page(docs), nil
 }
 
-// searchSQL returns the query of p and its arguments.
-func searchSQL(p vault.SearchPlan) (string, []any) {
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	where := []string{"duplicate_of IS NULL"}
-	if p.PersonID != "" {
-		where = append(where, "person_id = "+arg(p.PersonID))
-	}
-	if p.Type != "" {
-		where = append(where, "type = "+arg(p.Type))
-	}
-	if p.Subtype != "" {
-		where = append(where, "subtype = "+arg(p.Subtype))
-	}
-	switch p.Status {
-	case coffre.StatusExpired:
-		where = append(where, finished+" AND expires_on < "+arg(p.AsOf.Time()))
-	case coffre.StatusExpiringSoon:
-		where = append(where, finished+" AND expires_on BETWEEN "+arg(p.AsOf.Time())+" AND "+arg(p.SoonUntil.Time()))
-	case coffre.StatusValid:
-		where = append(where, finished+" AND expires_on > "+arg(p.SoonUntil.Time()))
-	case coffre.StatusUndetermined:
-		where = append(where, finished+" AND expires_on IS NULL")
-	}
-	if !p.ExpiresBefore.IsZero() {
-		where = append(where, "expires_on < "+arg(p.ExpiresBefore.Time()))
-	}
-	if len(p.Words) > 0 {
-		where = append(where, "text_search @@ to_tsquery('coffre_french', "+arg(tsquery(p.Words))+")")
-	}
-	if p.After {
-		where = append(where, "(created_at, id) < ("+arg(p.AfterCreated)+", "+arg(p.AfterID)+")")
-	}
-	query := "SELECT " + documentColumns + " FROM documents WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY created_at DESC, id DESC LIMIT " + arg(p.Limit+1)
-	return query, args
+// dialect is PostgreSQL's for searches.
+var dialect = vault.Dialect{
+	Placeholder: func(n int) string { return "$" + strconv.Itoa(n) },
+	Date:        func(d coffre.Date) any { return d.Time() },
+	Time:        func(t time.Time) any { return t },
+	Match:       func(words []string) any { return tsquery(words) },
+	MatchClause: func(arg string) string { return "text_search @@ to_tsquery('coffre_french', " + arg + ")" },
 }
 
 // tsquery returns the text search query matching words as prefixes, all

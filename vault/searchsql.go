@@ -1,0 +1,59 @@
+package vault
+
+import (
+	"strings"
+	"time"
+
+	"coffre"
+)
+
+// A Dialect is what the stores' SQL differs in when they search.
+type Dialect struct {
+	Placeholder func(n int) string       // the n-th (from 1) argument: "$1" or "?"
+	Date        func(coffre.Date) any    // a date as the driver takes it
+	Time        func(time.Time) any      // a timestamp as the driver takes it
+	Match       func(words []string) any // the text-search argument matching all words as prefixes…
+	MatchClause func(arg string) string  // …and the condition that applies it
+}
+
+// finished is the condition for a document to have a status: the
+// pipeline read it. Status filters exclude the others.
+const finished = `state IN ('done', 'needs_review')`
+
+// SQL returns the search query of p over the columns of documents, and
+// its arguments, in dialect d: the plan's filters, newest first, one
+// more row than the page so that Page knows whether another follows.
+func (p SearchPlan) SQL(columns string, d Dialect) (string, []any) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return d.Placeholder(len(args))
+	}
+	where := []string{"duplicate_of IS NULL"}
+	for _, f := range [...]struct{ col, v string }{{"person_id", p.PersonID}, {"type", string(p.Type)}, {"subtype", p.Subtype}} {
+		if f.v != "" {
+			where = append(where, f.col+" = "+arg(f.v))
+		}
+	}
+	switch p.Status {
+	case coffre.StatusExpired:
+		where = append(where, finished+" AND expires_on < "+arg(d.Date(p.AsOf)))
+	case coffre.StatusExpiringSoon:
+		where = append(where, finished+" AND expires_on BETWEEN "+arg(d.Date(p.AsOf))+" AND "+arg(d.Date(p.SoonUntil)))
+	case coffre.StatusValid:
+		where = append(where, finished+" AND expires_on > "+arg(d.Date(p.SoonUntil)))
+	case coffre.StatusUndetermined:
+		where = append(where, finished+" AND expires_on IS NULL")
+	}
+	if !p.ExpiresBefore.IsZero() {
+		where = append(where, "expires_on < "+arg(d.Date(p.ExpiresBefore)))
+	}
+	if len(p.Words) > 0 {
+		where = append(where, d.MatchClause(arg(d.Match(p.Words))))
+	}
+	if p.After {
+		where = append(where, "(created_at, id) < ("+arg(d.Time(p.AfterCreated))+", "+arg(p.AfterID)+")")
+	}
+	return "SELECT " + columns + " FROM documents WHERE " + strings.Join(where, " AND ") +
+		" ORDER BY created_at DESC, id DESC LIMIT " + arg(p.Limit+1), args
+}
