@@ -239,3 +239,18 @@ func checkNamed(checks []coffre.Check, name string) (coffre.Check, bool) {
 	}
 	return coffre.Check{}, false
 }
+
+// TestMRZMisreadPassportNumber: "31QI81608" read "31818I608" keeps its
+// check digit (Q and 8, I and 1 collide modulo 10) but is no French
+// passport number.
+func TestMRZMisreadPassportNumber(t *testing.T) {
+	lines, err := mrz.Compose(mrz.MRZ{Format: mrz.TD3, DocumentCode: "P", IssuingState: "FRA", Surname: "MARTIN",
+		GivenNames: "LEA", DocumentNumber: "31818I608", Nationality: "FRA", BirthDate: "900101", Sex: "F", ExpiryDate: "300101"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Classify("PASSEPORT / PASSPORT\nNom / Surname: MARTIN\n"+strings.Join(lines, "\n"), testAsOf)
+	if c, _ := checkNamed(got.Checks, CheckMRZDigits); c.OK {
+		t.Errorf("mrz_check_digits %+v: an ill-formed French passport number reported verified", c)
+	}
+}

@@ -99,7 +99,7 @@ func (m *mrzRead) fields(asOf coffre.Date) coffre.Fields {
 }
 
 // digitsCheck reports the zone's check digits; verified is false when
-// they hold but the visual zone contradicts the zone.
+// they hold but the zone is contradicted (see Extract).
 func (m *mrzRead) digitsCheck(verified bool) coffre.Check {
 	z := m.Zone
 	c := coffre.Check{Name: CheckMRZDigits, OK: verified}
@@ -114,7 +114,7 @@ func (m *mrzRead) digitsCheck(verified bool) coffre.Check {
 	case len(failed) > 0:
 		c.Detail = fmt.Sprintf("%s: failed %s; the fields read from the zone are unverified", z.Format, strings.Join(failed, ", "))
 	case !verified:
-		c.Detail = fmt.Sprintf("%s: the check digits hold, but the visual zone contradicts the zone's number or dates; the fields read from the zone are unverified", z.Format)
+		c.Detail = fmt.Sprintf("%s: the check digits hold, but the visual zone contradicts the zone's number or dates, or the number has not the form of its document; the fields read from the zone are unverified", z.Format)
 	case len(z.Repairs) > 0:
 		c.Detail = fmt.Sprintf("%s: %d of %d check digits hold after repairing %d misread characters", z.Format, n, n, len(z.Repairs))
 	default:

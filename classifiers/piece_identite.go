@@ -72,7 +72,8 @@ func (pieceIdentite) Extract(d *Doc) Result {
 		// one time in ten. A zone whose number or dates the visual zone
 		// contradicts is not proof; a differing name is only reported, as
 		// no check digit covers names.
-		verified := m.Zone.Verified() && !slices.ContainsFunc(differ, func(k string) bool { return k != "surname" })
+		verified := m.Zone.Verified() && !slices.ContainsFunc(differ, func(k string) bool { return k != "surname" }) &&
+			frenchNumberFits(m, sub)
 		r.Fields = mergeMRZ(printed, zone, verified)
 		r.Checks = append(r.Checks, m.digitsCheck(verified))
 		if match.Name != "" {
@@ -92,6 +93,16 @@ func (pieceIdentite) Extract(d *Doc) Result {
 		r.IssuedOn, _ = r.Fields["issue_date"].(coffre.Date)
 	}
 	return r
+}
+
+// frenchNumberFits tells whether a French document's number has its
+// subtype's form (a passport's is 2 digits, 2 letters, 5 digits): one that
+// does not was misread, whatever its check digit says.
+func frenchNumberFits(m *mrzRead, sub string) bool {
+	if m.Zone.IssuingState != "FRA" || sub != coffre.SubtypePasseport {
+		return true
+	}
+	return passportNumRe.MatchString(m.Zone.DocumentNumber)
 }
 
 // mergeMRZ combines the visual zone with the MRZ. A zone whose check

@@ -16,14 +16,12 @@ const (
 	maxDotGap     = 1.6  // of the text height, between dots' left edges
 )
 
-// inkLevel: flatten has brought the paper to white, so a fixed level
-// separates ink as well as a local threshold, at a tenth of the cost.
-const inkLevel = 170
-
-// eraseLeaders whitens the dot leaders of g, a flattened page, in place
-// and reports how many runs it erased.
+// eraseLeaders whitens the dot leaders of g in place and reports how many
+// runs it erased. It binarises with a local threshold: a fixed ink level,
+// three times cheaper, missed the leaders of darker scans and photos and
+// cost 11 points of nombre_parts on a 300-document corpus.
 func eraseLeaders(g *image.Gray) int {
-	labels, comps := components(darkerThan(g, inkLevel), true)
+	labels, comps := components(binarize(g), true)
 	th := textHeight(letterSized(comps))
 	if th == 0 {
 		return 0
@@ -118,20 +116,4 @@ func evenRuns(comps []comp, row []int, th float64) [][]int {
 		first = i
 	}
 	return runs
-}
-
-// darkerThan marks the pixels of g below level.
-func darkerThan(g *image.Gray, level uint8) bitmap {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	b := bitmap{w: w, h: h, pix: make([]uint8, w*h)}
-	for y := range h {
-		row := g.Pix[y*g.Stride : y*g.Stride+w]
-		out := b.pix[y*w : (y+1)*w]
-		for x, v := range row {
-			if v < level {
-				out[x] = 1
-			}
-		}
-	}
-	return b
 }
