@@ -11,11 +11,8 @@ import (
 // runFlag raises the expiry alerts due on --as-of (default today) at once,
 // as the daily task does; for an operator, or a test moving the date.
 func runFlag(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var cfg Config
-	var sc serviceConfig
-	fl, complete := newFlags("flag-expiries", "[--as-of AAAA-MM-JJ]", &cfg, stderr)
-	sc.flags(fl)
-	if !parseArgs(fl, args, stderr, complete, func(n int) bool { return n == 0 }) {
+	cfg, sc, ok := parseServiceArgs("flag-expiries", "[--as-of AAAA-MM-JJ]", args, stderr, nil)
+	if !ok {
 		return exitUsage
 	}
 	pol, err := cfg.policy()

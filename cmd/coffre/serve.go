@@ -20,11 +20,8 @@ import (
 // runServe runs the HTTP API and, unless --workers 0, the workers in the
 // same process, until interrupted.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var cfg Config
-	var sc serviceConfig
-	fl, complete := newFlags("serve", "[--addr HÔTE:PORT] [--workers N]", &cfg, stderr)
-	sc.flags(fl)
-	if !parseArgs(fl, args, stderr, func() error { return completeServe(complete, &cfg) }, func(n int) bool { return n == 0 }) {
+	cfg, sc, ok := parseServiceArgs("serve", "[--addr HÔTE:PORT] [--workers N]", args, stderr, completeServe)
+	if !ok {
 		return exitUsage
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))

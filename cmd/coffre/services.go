@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -62,6 +63,22 @@ func envDuration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// parseServiceArgs parses the options of a command that works on the
+// vault (serve, worker, flag-expiries), which takes no operands. adjust,
+// when not nil, completes cfg instead of the shared checks alone.
+func parseServiceArgs(name, synopsis string, args []string, stderr io.Writer, adjust func(complete func() error, cfg *Config) error) (Config, serviceConfig, bool) {
+	var cfg Config
+	var sc serviceConfig
+	fl, complete := newFlags(name, synopsis, &cfg, stderr)
+	sc.flags(fl)
+	done := complete
+	if adjust != nil {
+		done = func() error { return adjust(complete, &cfg) }
+	}
+	ok := parseArgs(fl, args, stderr, done, func(n int) bool { return n == 0 })
+	return cfg, sc, ok
 }
 
 // services are the vault and queue a serve or worker process uses.

@@ -10,11 +10,8 @@ import (
 // runWorker runs workers only, to add processing on more machines: it
 // needs the shared Redis and PostgreSQL of the scaled setup.
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var cfg Config
-	var sc serviceConfig
-	fl, complete := newFlags("worker", "[--workers N]", &cfg, stderr)
-	sc.flags(fl)
-	if !parseArgs(fl, args, stderr, complete, func(n int) bool { return n == 0 }) {
+	cfg, sc, ok := parseServiceArgs("worker", "[--workers N]", args, stderr, nil)
+	if !ok {
 		return exitUsage
 	}
 	if sc.RedisURL == "" || sc.DatabaseURL == "" {
