@@ -72,7 +72,10 @@ func (s Store) File(ctx context.Context, doc *vault.Document, n int) ([]byte, er
 	return f, nil
 }
 
-func key(docID string, n int) string { return fmt.Sprintf("%s/file-%d", docID, n) }
+// key shards files by the first two characters of their document id, so
+// that most uploads add a file to an existing directory: a new directory
+// costs one more fsync, of its parent.
+func key(docID string, n int) string { return fmt.Sprintf("%.2s/%s-%d", docID, docID, n) }
 
 // aad binds a sealed file to its place: a file moved to another document
 // or position does not open.
