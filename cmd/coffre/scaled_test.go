@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -60,18 +61,25 @@ func (r *redisServer) stop() {
 }
 
 // TestServeScaled runs the scaled setup, one API process and two worker
-// processes sharing Redis and PostgreSQL, through two faults: a worker
-// killed mid-OCR and Redis restarted empty. Every document must end done,
+// processes sharing Redis and PostgreSQL, through three faults: a worker
+// killed mid-OCR, Redis restarted empty, the database unreachable for a
+// few seconds. Every document must end done,
 // each processed to the end once.
 func TestServeScaled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real OCR, Redis and PostgreSQL")
 	}
 	redis := startRedis(t, 0)
+	dbURL, err := url.Parse(vaulttest.PostgresSchema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := startProxy(t, dbURL.Host)
+	dbURL.Host = db.addr()
 	shared := t.TempDir()
 	env := []string{
 		"COFFRE_REDIS_URL=redis://" + redis.addr() + "/0",
-		"COFFRE_DATABASE_URL=" + vaulttest.PostgresSchema(t),
+		"COFFRE_DATABASE_URL=" + dbURL.String(),
 		"COFFRE_DATA_DIR=" + filepath.Join(shared, "data"),
 		"COFFRE_BLOB_DIR=" + filepath.Join(shared, "blobs"),
 		"COFFRE_MASTER_KEY=" + strings.Repeat("ab", 32),
@@ -92,6 +100,10 @@ func TestServeScaled(t *testing.T) {
 	w1.kill(syscall.SIGKILL) // mid-OCR: its document is taken over after its lease
 	redis.stop()
 	redis = startRedis(t, redis.port) // empty: the queued tasks are gone
+	time.Sleep(time.Second)
+	db.cut() // the database away for 3 s: claims and results wait and retry
+	time.Sleep(3 * time.Second)
+	db.restore()
 	docs := api.waitDone(t, ids, 3*time.Minute)
 
 	takenOver := 0
