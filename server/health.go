@@ -29,9 +29,9 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, code, status)
 }
 
-// metrics exposes, in Prometheus text format, the documents by state and
-// the tasks waiting by queue. Stage durations are logged per document by
-// the workers.
+// metrics exposes, in Prometheus text format, the documents by state, the
+// tasks waiting by queue and what MoreMetrics adds (stage durations of the
+// workers in this process; worker processes serve their own).
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	counts, err := s.Store.Counts(r.Context())
 	if err != nil {
@@ -43,6 +43,9 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "# TYPE coffre_documents gauge")
 	for _, st := range []vault.State{vault.StateReceived, vault.StateProcessing, vault.StateDone, vault.StateFailed, vault.StateNeedsReview} {
 		fmt.Fprintf(w, "coffre_documents{state=%q} %d\n", st, counts[st])
+	}
+	if s.MoreMetrics != nil {
+		defer s.MoreMetrics(w)
 	}
 	if s.QueueSizes == nil {
 		return

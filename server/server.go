@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -58,6 +59,9 @@ type Server struct {
 	Ready func(context.Context) error
 	// QueueSizes reports the tasks waiting per queue, for /metrics.
 	QueueSizes func() (map[string]int, error)
+	// MoreMetrics, when set, adds to /metrics (the workers of this
+	// process: stage durations).
+	MoreMetrics func(io.Writer)
 }
 
 // Handler returns the API's routes.

@@ -40,6 +40,7 @@ type Processor struct {
 	Scanner   Scanner
 	Now       func() time.Time
 	Logger    *slog.Logger // ids, states and timings only
+	Stats     *Stats       // nil: not counted
 }
 
 // Causes recorded in a document's history, in French: agents read them.
@@ -82,6 +83,9 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	state, cause := outcome(rec)
 	if err := p.finish(ctx, id, rec, state, cause); err != nil {
 		return err
+	}
+	if p.Stats != nil {
+		p.Stats.add(state, rec)
 	}
 	p.log(ctx, "document processed", "document_id", id, "state", state, "type", rec.Type, "pages", rec.Pages, "ms", time.Since(start).Milliseconds())
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,5 +163,29 @@ func TestTaskOptions(t *testing.T) {
 	}
 	if RetryDelay(1, nil, nil) >= RetryDelay(3, nil, nil) || RetryDelay(20, nil, nil) != 2*time.Minute {
 		t.Errorf("retry delays do not grow to 2 min: %v %v %v", RetryDelay(1, nil, nil), RetryDelay(3, nil, nil), RetryDelay(20, nil, nil))
+	}
+}
+
+func TestStats(t *testing.T) {
+	rec := coffre.NewRecord("x")
+	rec.TimingsMS = map[string]int64{"ocr": 1500, "decode": 40}
+	var stats Stats
+	for _, id := range []string{"d1", "d2"} {
+		st := &memStore{doc: vault.Document{ID: id, State: vault.StateReceived}}
+		p := &Processor{Store: st, Originals: originals{}, Scanner: scanner{rec}, Now: time.Now, Stats: &stats}
+		if err := p.ProcessTask(context.Background(), task(t, id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b strings.Builder
+	stats.WriteMetrics(&b)
+	for _, want := range []string{
+		`coffre_documents_finished_total{state="done"} 2`,
+		`coffre_stage_seconds_sum{stage="ocr"} 3.000`,
+		`coffre_stage_seconds_count{stage="decode"} 2`,
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("metrics lack %s:\n%s", want, b.String())
+		}
 	}
 }

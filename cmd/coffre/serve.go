@@ -62,8 +62,9 @@ func newServer(cfg *Config, svc *services, logger *slog.Logger) *server.Server {
 	return &server.Server{
 		Store: svc.store, Originals: svc.originals, Queue: svc.queue(), Policy: pol,
 		MaxBytes: cfg.Limits.MaxBytes, MaxFiles: cfg.Limits.MaxPages, Now: time.Now, Logger: logger,
-		Ready:      func(ctx context.Context) error { return svc.redis.Ping(ctx).Err() },
-		QueueSizes: svc.queueSizes,
+		Ready:       func(ctx context.Context) error { return svc.redis.Ping(ctx).Err() },
+		QueueSizes:  svc.queueSizes,
+		MoreMetrics: svc.stats.WriteMetrics,
 	}
 }
 

@@ -197,6 +197,18 @@ func TestServeEmbedded(t *testing.T) {
 		t.Errorf("duplicate_of = %q, want %s", docs[dup].DuplicateOf, avis)
 	}
 
+	resp, err := http.Get(srv.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`coffre_documents{state="done"} 3`, `coffre_documents{state="failed"} 1`, `coffre_stage_seconds_count{stage="decode"} 4`, `coffre_stage_seconds_count{stage="ocr"} 3`} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, metrics)
+		}
+	}
+
 	var found struct{ Documents []docView }
 	srv.getJSON(t, "/api/v1/documents?type=piece_identite&status=expired&person_id=p1", &found)
 	if len(found.Documents) != 1 || found.Documents[0].ID != cni {

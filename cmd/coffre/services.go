@@ -40,6 +40,9 @@ type serviceConfig struct {
 	// default 60s); a document gets one more page's worth, and a killed
 	// worker's document is taken over 25 % after its budget.
 	PageTimeout time.Duration
+	// MetricsAddr is where a worker process serves /metrics
+	// (COFFRE_METRICS_ADDR; default: none).
+	MetricsAddr string
 	// RequeueInterval is how often lost work is looked for
 	// (COFFRE_REQUEUE_INTERVAL, default 1m); a document waits two
 	// intervals in the queue before it is checked.
@@ -55,6 +58,7 @@ func (s *serviceConfig) flags(fs *flag.FlagSet) {
 	s.MasterKey = os.Getenv("COFFRE_MASTER_KEY")
 	s.PageTimeout = envDuration("COFFRE_PAGE_TIMEOUT", workers.DefaultPageTimeout)
 	s.RequeueInterval = envDuration("COFFRE_REQUEUE_INTERVAL", time.Minute)
+	s.MetricsAddr = os.Getenv("COFFRE_METRICS_ADDR")
 }
 
 func envDuration(name string, def time.Duration) time.Duration {
@@ -91,6 +95,7 @@ type services struct {
 	closers   []func() error
 	embedded  bool // SQLite and in-process Redis: this process is alone
 	cfg       serviceConfig
+	stats     workers.Stats // what this process's workers did
 }
 
 func (s *services) Close() error {
@@ -239,7 +244,7 @@ func (s *services) startWorkers(ctx context.Context, cfg *Config, logger *slog.L
 		return nil, err
 	}
 	pol, _ := cfg.policy()
-	proc := &workers.Processor{Store: s.store, Originals: s.originals, Scanner: p, Now: time.Now, Logger: logger}
+	proc := &workers.Processor{Store: s.store, Originals: s.originals, Scanner: p, Now: time.Now, Logger: logger, Stats: &s.stats}
 	flag := &workers.Flagger{Store: s.store, SoonDays: pol.ExpiringSoonDays, Now: time.Now, Logger: logger}
 	srv := asynq.NewServerFromRedisClient(s.redis, workers.ServerConfig(cfg.Workers, logger))
 	if err := srv.Start(workers.NewServeMux(proc, flag)); err != nil {

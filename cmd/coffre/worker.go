@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"time"
 )
 
 // runWorker runs workers only, to add processing on more machines: it
@@ -31,6 +33,13 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitFail
 	}
 	defer stop()
+	if sc.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) { svc.stats.WriteMetrics(w) })
+		srv := &http.Server{Addr: sc.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go srv.ListenAndServe()
+		defer srv.Close()
+	}
 	fmt.Fprintf(stdout, "coffre : %d lecteur(s) au travail\n", cfg.Workers)
 	<-ctx.Done()
 	return exitOK
