@@ -80,14 +80,20 @@ func verifies(text string) bool {
 }
 
 // mrzBand returns the region around the lines that look like an MRZ,
-// grown by about a line in every direction in case the page's reading
-// missed one of them, and the lines' typical height.
+// grown by about a line in every direction when the page's reading may
+// have missed one of them (only a margin when it saw them all: the visual
+// zone's lines would cost the MRZ pass time), and the lines' typical
+// height.
 func mrzBand(lines []Line, bounds image.Rectangle) (band image.Rectangle, lineHeight int, ok bool) {
 	var heights []int
+	long := 0 // lines of a 2-line zone (36 or 44 characters)
 	for _, l := range lines {
 		if mrzLike(l.Text) {
 			band = band.Union(l.Box)
 			heights = append(heights, l.Box.Dy())
+			if len(strings.ReplaceAll(l.Text, " ", "")) >= 34 {
+				long++
+			}
 		}
 	}
 	if len(heights) == 0 {
@@ -96,6 +102,9 @@ func mrzBand(lines []Line, bounds image.Rectangle) (band image.Rectangle, lineHe
 	slices.Sort(heights)
 	h := heights[len(heights)/2]
 	grow := h * 5 / 4
+	if len(heights) >= 3 || long >= 2 {
+		grow = h * 3 / 4 // every line of the zone was seen: a margin
+	}
 	band = image.Rect(band.Min.X-grow, band.Min.Y-grow, band.Max.X+grow, band.Max.Y+grow).Intersect(bounds)
 	return band, h, !band.Empty()
 }
