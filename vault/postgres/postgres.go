@@ -11,10 +11,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -82,31 +78,22 @@ const (
 
 // migrate applies the embedded migrations not applied yet, in order.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	files, err := fs.Glob(migrations, "migrations/*.sql")
+	ms, err := vault.Migrations(migrations, "migrations")
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return err
 	}
-	for _, name := range files { // fs.Glob sorts them
-		if err := migrateOne(ctx, pool, name); err != nil {
-			return fmt.Errorf("migrate %s: %w", name, err)
+	for _, m := range ms {
+		if err := migrateOne(ctx, pool, m); err != nil {
+			return fmt.Errorf("migrate %s: %w", m.Name, err)
 		}
 	}
 	return nil
 }
 
-// migrateOne applies one migration unless it was, in a transaction that
-// holds the advisory lock: another process migrating at the same time
-// waits, then finds it applied.
-func migrateOne(ctx context.Context, pool *pgxpool.Pool, name string) error {
-	prefix, _, _ := strings.Cut(path.Base(name), "_")
-	version, err := strconv.Atoi(prefix)
-	if err != nil {
-		return err
-	}
-	script, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
+// migrateOne applies m unless it was, in a transaction that holds the
+// advisory lock: another process migrating at the same time waits, then
+// finds it applied.
+func migrateOne(ctx context.Context, pool *pgxpool.Pool, m vault.Migration) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var applied bool
 		if _, err := tx.Exec(ctx, lockMigrations, migrationLock); err != nil {
@@ -115,13 +102,13 @@ func migrateOne(ctx context.Context, pool *pgxpool.Pool, name string) error {
 		if _, err := tx.Exec(ctx, createMigrations); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, migrationApplied, version).Scan(&applied); err != nil || applied {
+		if err := tx.QueryRow(ctx, migrationApplied, m.Version).Scan(&applied); err != nil || applied {
 			return err
 		}
-		if _, err := tx.Exec(ctx, string(script)); err != nil {
+		if _, err := tx.Exec(ctx, m.Script); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, recordMigration, version)
+		_, err := tx.Exec(ctx, recordMigration, m.Version)
 		return err
 	})
 }

@@ -13,11 +13,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
 	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -94,41 +90,32 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if _, err := db.ExecContext(ctx, createMigrations); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	files, err := fs.Glob(migrations, "migrations/*.sql")
+	ms, err := vault.Migrations(migrations, "migrations")
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return err
 	}
-	for _, name := range files { // fs.Glob sorts them
-		if err := migrateOne(ctx, db, name); err != nil {
-			return fmt.Errorf("migrate %s: %w", name, err)
+	for _, m := range ms {
+		if err := migrateOne(ctx, db, m); err != nil {
+			return fmt.Errorf("migrate %s: %w", m.Name, err)
 		}
 	}
 	return nil
 }
 
-func migrateOne(ctx context.Context, db *sql.DB, name string) error {
-	prefix, _, _ := strings.Cut(path.Base(name), "_")
-	version, err := strconv.Atoi(prefix)
-	if err != nil {
-		return err
-	}
-	script, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
+func migrateOne(ctx context.Context, db *sql.DB, m vault.Migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	var applied int
-	if err := tx.QueryRowContext(ctx, migrationApplied, version).Scan(&applied); err != nil || applied > 0 {
+	if err := tx.QueryRowContext(ctx, migrationApplied, m.Version).Scan(&applied); err != nil || applied > 0 {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+	if _, err := tx.ExecContext(ctx, m.Script); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, recordMigration, version, timestamp(time.Now())); err != nil {
+	if _, err := tx.ExecContext(ctx, recordMigration, m.Version, timestamp(time.Now())); err != nil {
 		return err
 	}
 	return tx.Commit()
