@@ -102,17 +102,21 @@ func (d *Dir) Put(ctx context.Context, key string, data []byte) error {
 	name := d.path(key)
 	dir := filepath.Dir(name)
 	var tmp *os.File
-	// A concurrent Delete may prune a directory we just made before the
-	// temporary file lands in it; making it again is all it takes.
+	// The directory is made only when missing: most puts go to one that
+	// exists, and a Mkdir that fails costs a syscall under the directory's
+	// lock for every upload. A concurrent Delete may prune a directory we
+	// just made before the temporary file lands in it; making it again is
+	// all it takes.
 	for attempt := 0; ; attempt++ {
-		err := d.mkdirs(dir)
-		if err == nil {
-			tmp, err = os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*") // 0600
-		}
+		var err error
+		tmp, err = os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*") // 0600
 		if err == nil {
 			break
 		}
 		if !errors.Is(err, fs.ErrNotExist) || attempt == 3 {
+			return fmt.Errorf("blob: put %q: %w", key, err)
+		}
+		if err := d.mkdirs(dir); err != nil {
 			return fmt.Errorf("blob: put %q: %w", key, err)
 		}
 	}

@@ -58,15 +58,14 @@ func (s *Store) Create(ctx context.Context, d *vault.Document, now time.Time) (*
 	if err != nil {
 		return nil, false, fmt.Errorf("vault/sqlite: create %s: %w", d.ID, err)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, false, fmt.Errorf("vault/sqlite: create %s: %w", d.ID, err)
+	req := createReq{ctx: ctx, d: d, pages: string(pages), now: now, done: make(chan createRes, 1)}
+	select {
+	case s.creates <- req:
+	case <-s.quit:
+		return nil, false, fmt.Errorf("vault/sqlite: create %s: %w", d.ID, errClosed)
 	}
-	defer tx.Rollback()
-	original, err := insert(ctx, tx, d, string(pages), now)
-	if err == nil {
-		err = tx.Commit()
-	}
+	res := <-req.done // even if ctx ends: the batch may have recorded it
+	original, err := res.original, res.err
 	if err != nil {
 		return nil, false, fmt.Errorf("vault/sqlite: create %s: %w", d.ID, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -27,13 +28,18 @@ var _ vault.Store = (*Store)(nil)
 type Store struct {
 	w *sql.DB // the one writing connection; transactions BEGIN IMMEDIATE
 	r *sql.DB // read-only connections
+
+	creates  chan createReq // to createLoop, which batches them
+	quit     chan struct{}  // closed by Close
+	loopDone chan struct{}  // closed when createLoop returns
+	close    sync.Once
 }
 
 // Both pools wait up to 5 s on another process's write lock, and keep
 // up to 32 MiB of pages, and their temporary files, in memory.
 const (
 	params      = "?_busy_timeout=5000&_foreign_keys=1&_pragma=temp_store(memory)&_pragma=cache_size(-32768)"
-	writeParams = params + "&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
+	writeParams = params + "&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate"
 	readParams  = params + "&_query_only=1"
 )
 
@@ -55,7 +61,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-	return &Store{w: w, r: r}, nil
+	s := &Store{w: w, r: r, creates: make(chan createReq), quit: make(chan struct{}), loopDone: make(chan struct{})}
+	go s.createLoop()
+	return s, nil
 }
 
 // Ping checks that the database answers.
@@ -68,6 +76,8 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database; the Store is unusable after.
 func (s *Store) Close() error {
+	s.close.Do(func() { close(s.quit) })
+	<-s.loopDone
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

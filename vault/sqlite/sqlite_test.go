@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"coffre/vault"
 	"coffre/vault/vaulttest"
@@ -73,4 +75,43 @@ func (s *Store) load(ctx context.Context, docs []vault.Document) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// TestCreateBatch: Creates arriving together share a transaction; one
+// that fails (its context is done) leaves the others recorded.
+func TestCreateBatch(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "vault.db"))
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	const n = 40
+	errs := make(chan error, n)
+	now := time.Now()
+	for i := range n {
+		go func() {
+			ctx := t.Context()
+			if i == n/2 {
+				ctx = done
+			}
+			d := &vault.Document{PersonID: "p", SHA256: fmt.Sprintf("%064d", i), Queue: vault.QueueInteractive}
+			_, _, err := s.Create(ctx, d, now)
+			errs <- err
+		}()
+	}
+	failed := 0
+	for range n {
+		if err := <-errs; err != nil {
+			failed++
+		}
+	}
+	counts, err := s.Counts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed != 1 || counts[vault.StateReceived] != n-1 {
+		t.Errorf("%d creates failed, %d documents recorded; want 1 and %d", failed, counts[vault.StateReceived], n-1)
+	}
+	s.Close()
+	if _, _, err := s.Create(t.Context(), &vault.Document{PersonID: "p", SHA256: "x"}, now); err == nil {
+		t.Error("Create after Close succeeded")
+	}
 }
