@@ -58,6 +58,10 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	if err := s.journal(r, actionView, d.PersonID, d.ID, "ok"); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+		return
+	}
 	v := s.view(shown, history)
 	v.ID, v.DuplicateOf, v.CreatedAt = d.ID, d.DuplicateOf, d.CreatedAt
 	writeJSON(w, http.StatusOK, v)
@@ -76,6 +80,10 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, http.StatusNotFound, "Page introuvable : ce document a "+strconv.Itoa(len(d.Pages))+" page(s).", nil)
 			return
 		}
+	}
+	if err := s.journal(r, actionDownload, d.PersonID, d.ID, "ok"); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+		return
 	}
 	data, err := s.Originals.File(r.Context(), d, n)
 	if err != nil {
@@ -109,6 +117,10 @@ func (s *Server) personDocuments(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request, q vault.Query) {
+	if err := s.journal(r, actionSearch, q.PersonID, "", "ok"); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+		return
+	}
 	page, err := s.Store.Search(r.Context(), q)
 	if err != nil {
 		s.storeError(w, r, err)

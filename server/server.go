@@ -49,6 +49,7 @@ type Server struct {
 	Store     Store
 	Originals Originals
 	Queue     Queue
+	Journal   Journal // nil: nothing journaled (tests of other concerns)
 	Policy    policy.Policy
 	MaxBytes  int64 // per file; default 50 MiB (intake's budget)
 	MaxFiles  int   // per document; default 20 (intake's page budget)
@@ -72,6 +73,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/documents/{id}", s.document)
 	mux.HandleFunc("GET /api/v1/documents/{id}/file", s.file)
 	mux.HandleFunc("GET /api/v1/persons/{id}/documents", s.personDocuments)
+	mux.HandleFunc("GET /api/v1/persons/{id}/journal", s.personJournal)
 	mux.HandleFunc("GET /api/v1/alerts", s.alerts)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)

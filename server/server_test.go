@@ -56,7 +56,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	q := &recordingQueue{}
-	s := &Server{Store: st, Originals: originals.Store{Blobs: blobs, Master: master}, Queue: q,
+	s := &Server{Store: st, Originals: originals.Store{Blobs: blobs, Master: master}, Queue: q, Journal: st,
 		Policy: policy.Default(), MaxBytes: 1 << 20, MaxFiles: 3, Now: time.Now}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -226,5 +226,40 @@ func get(t *testing.T, url string, v any) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestJournal: every upload, view, download and search is in the
+// person's journal, in order.
+func TestJournal(t *testing.T) {
+	f := newFixture(t)
+	_, out := f.upload(t, part{"person_id", "p1"}, part{"file", "recto"})
+	id := out["id"].(string)
+	f.upload(t, part{"person_id", "p2"}, part{"file", "autre"})
+	var doc map[string]any
+	get(t, f.srv.URL+"/api/v1/documents/"+id, &doc)
+	resp, err := http.Get(f.srv.URL + "/api/v1/documents/" + id + "/file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var res map[string]any
+	get(t, f.srv.URL+"/api/v1/persons/p1/documents", &res)
+	var journal struct {
+		Entries []struct {
+			Action, DocumentID, Actor string
+			PersonID                  string `json:"person_id"`
+		}
+	}
+	get(t, f.srv.URL+"/api/v1/persons/p1/journal", &journal)
+	var actions []string
+	for _, e := range journal.Entries {
+		if e.PersonID != "p1" {
+			t.Errorf("p1's journal holds an entry about %q", e.PersonID)
+		}
+		actions = append(actions, e.Action)
+	}
+	if want := "upload view download search journal"; strings.Join(actions, " ") != want {
+		t.Errorf("journal actions %q, want %q", strings.Join(actions, " "), want)
 	}
 }

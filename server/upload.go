@@ -55,6 +55,15 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
 		return
 	}
+	outcome := "ok"
+	if !created {
+		outcome = "duplicate"
+	}
+	if err := s.journal(r, actionUpload, doc.PersonID, doc.ID, outcome); err != nil && s.Logger != nil {
+		// The upload is stored: refusing it now would only make the agent
+		// send it again.
+		s.Logger.ErrorContext(r.Context(), "journal append failed", "document_id", doc.ID, "err", err)
+	}
 	answer := map[string]any{"id": doc.ID, "state": orig.State, "pages": len(doc.Pages)}
 	if !created {
 		answer["duplicate_of"] = orig.ID

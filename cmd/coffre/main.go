@@ -9,6 +9,7 @@
 //	coffre serve [--addr HOST:PORT] [--workers N]
 //	coffre worker [--workers N]
 //	coffre flag-expiries [--as-of YYYY-MM-DD]
+//	coffre journal verify
 package main
 
 import (
@@ -30,6 +31,7 @@ type command struct {
 var commands = map[string]command{
 	"scan":          {runScan, "lit des documents et affiche leur type, leurs champs et leur validité"},
 	"eval":          {runEval, "mesure la précision du pipeline sur un corpus annoté"},
+	"journal":       {runJournal, "vérifie l'intégrité du journal des opérations (journal verify)"},
 	"flag-expiries": {runFlag, "lève les alertes d'expiration du jour (la tâche quotidienne, à la demande)"},
 	"serve":         {runServe, "sert l'API (et lit les documents reçus, sauf --workers 0)"},
 	"worker":        {runWorker, "lit les documents reçus, avec Redis et PostgreSQL partagés"},

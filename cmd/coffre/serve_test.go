@@ -225,6 +225,11 @@ func TestServeEmbedded(t *testing.T) {
 	if out, err := flag.CombinedOutput(); err != nil {
 		t.Fatalf("flag-expiries: %v\n%s", err, out)
 	}
+	verify := exec.Command(os.Args[0], "journal", "verify")
+	verify.Env = append(append(os.Environ(), "COFFRE_TEST_AS_MAIN=1"), env...)
+	if out, err := verify.CombinedOutput(); err != nil || !strings.Contains(string(out), "Journal intègre") {
+		t.Errorf("journal verify: %v\n%s", err, out)
+	}
 	var alerts struct {
 		Alerts []struct {
 			DocumentID string `json:"document_id"`

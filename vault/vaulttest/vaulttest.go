@@ -47,6 +47,7 @@ func Exercise(t *testing.T, open func(t *testing.T) vault.Store) {
 		{"Superseded", testSuperseded},
 		{"AlertsSince", testAlertsSince},
 	}
+	tests = append(tests, journalTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

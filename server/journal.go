@@ -1,0 +1,57 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"coffre/vault"
+)
+
+// Journal records every operation on the vault, for the person to read
+// (art. L.103 CPCE asks for a journal the user can consult).
+type Journal interface {
+	Append(ctx context.Context, e vault.Entry) (vault.Entry, error)
+	Entries(ctx context.Context, personID string, after int64, limit int) ([]vault.Entry, error)
+}
+
+// Journaled actions.
+const (
+	actionUpload   = "upload"
+	actionView     = "view"
+	actionDownload = "download"
+	actionSearch   = "search"
+	actionJournal  = "journal"
+)
+
+// actor is who makes the request. Until accounts exist (the next issue),
+// every caller is anonymous.
+func actor(*http.Request) string { return "anonyme" }
+
+// journal records an operation; an access that cannot be journaled is
+// refused (the caller answers 500), so that no read goes unrecorded.
+func (s *Server) journal(r *http.Request, action, personID, documentID, outcome string) error {
+	if s.Journal == nil {
+		return nil
+	}
+	_, err := s.Journal.Append(r.Context(), vault.Entry{At: s.Now(), Actor: actor(r), PersonID: personID,
+		DocumentID: documentID, Action: action, Outcome: outcome})
+	return err
+}
+
+// personJournal lists the journal of a person, oldest first, paged by
+// ?after=SEQ.
+func (s *Server) personJournal(w http.ResponseWriter, r *http.Request) {
+	person := r.PathValue("id")
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	if err := s.journal(r, actionJournal, person, "", "ok"); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+		return
+	}
+	entries, err := s.Journal.Entries(r.Context(), person, after, 0)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+}
