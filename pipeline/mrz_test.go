@@ -110,3 +110,15 @@ func TestScanReadsMRZ(t *testing.T) {
 		})
 	}
 }
+
+func TestScanUnprovenMRZMessage(t *testing.T) {
+	page := "PASSEPORT\nP<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<19"
+	p := newTestPipeline(&fakeOCR{text: page, conf: 90})
+	rec := p.Scan(context.Background(), "f", pagePNG(t), coffre.NewDate(2026, 1, 15))
+	if c, ok := rec.Check("mrz_check_digits"); !ok || c.OK {
+		t.Fatalf("mrz_check_digits = %+v (made: %v), want failed", c, ok)
+	}
+	if len(rec.Messages) == 0 || rec.Messages[0] != msgMRZ {
+		t.Errorf("messages %q, want the MRZ message for the agent", rec.Messages)
+	}
+}

@@ -19,6 +19,7 @@ const (
 	msgBlank  = "Page blanche : aucun texte n'a été trouvé. Photographiez la face écrite du document."
 
 	msgTooManyPages = "Le document a trop de pages pour être traité : envoyez seulement les pages utiles."
+	msgMRZ          = "Zone MRZ non vérifiée : contrôlez à l'œil le numéro et les dates du document, ou reprenez la photo bien à plat."
 )
 
 // Readability and orientation thresholds, measured on the corpus (see
@@ -160,6 +161,9 @@ func (p *Pipeline) classify(_ context.Context, r *run) error {
 	}
 	r.rec.IssuedOn = res.IssuedOn
 	r.rec.Checks = append(r.rec.Checks, res.Checks...)
+	if c, ok := r.rec.Check(classifiers.CheckMRZDigits); ok && !c.OK {
+		r.rec.Messages = append(r.rec.Messages, msgMRZ)
+	}
 	if label, ok := lookalikeLabels[res.Lookalike]; ok && r.readable() {
 		r.rec.Messages = append(r.rec.Messages, "Ce document semble être "+label+" : ce n'est pas un justificatif pris en charge (avis d'impôt sur le revenu, pièce d'identité, attestation CAF).")
 	}
