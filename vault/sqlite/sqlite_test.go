@@ -36,8 +36,8 @@ func TestProcesses(t *testing.T) {
 	vaulttest.ExerciseProcesses(t, func() (vault.Store, error) { return Open(t.Context(), path) })
 	s := open(t, path)
 	var versions int
-	if err := s.r.QueryRowContext(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 2 {
-		t.Errorf("%d migrations applied (%v), want 2", versions, err)
+	if err := s.r.QueryRowContext(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 3 {
+		t.Errorf("%d migrations applied (%v), want 3", versions, err)
 	}
 }
 

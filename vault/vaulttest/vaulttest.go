@@ -48,6 +48,7 @@ func Exercise(t *testing.T, open func(t *testing.T) vault.Store) {
 		{"AlertsSince", testAlertsSince},
 	}
 	tests = append(tests, journalTests...)
+	tests = append(tests, accessTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,334 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"coffre/vault"
+)
+
+var _ vault.Access = (*Store)(nil)
+
+// Uniqueness is checked by the INSERT itself (ON CONFLICT DO NOTHING, no
+// row inserted = taken), not by reading first: two processes creating
+// the same name at once cannot both succeed, and no error code needs
+// decoding.
+const (
+	insertOrg = `INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`
+	orgByName = `SELECT id, name, created_at FROM orgs WHERE name = $1`
+
+	// The organisation's row is locked (FOR KEY SHARE, as the foreign key
+	// would) so that it cannot go between the check and the insert.
+	lockOrg    = `SELECT EXISTS (SELECT FROM orgs WHERE id = $1 FOR KEY SHARE)`
+	lockUser   = `SELECT EXISTS (SELECT FROM users WHERE id = $1 FOR KEY SHARE)`
+	insertUser = `INSERT INTO users (id, org_id, email, email_key, name, role, person_id, password_hash,
+	created_at, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`
+	userColumns = `u.id, coalesce(u.org_id, ''), u.email, u.name, u.role, u.person_id, u.created_at, u.disabled`
+	userByEmail = `SELECT ` + userColumns + `, u.password_hash FROM users u WHERE u.email_key = $1`
+	userByToken = `SELECT ` + userColumns + ` FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1`
+	userBySess  = `SELECT ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1 AND s.expires_at > $2`
+
+	// Tokens and sessions are inserted only for a user that exists, so
+	// that an unknown user is ErrNotFound rather than a foreign key error.
+	insertToken   = `INSERT INTO tokens (hash, user_id, created_at) SELECT $1, id, $2 FROM users WHERE id = $3`
+	insertSession = `INSERT INTO sessions (hash, user_id, created_at, expires_at) SELECT $1, id, $2, $3 FROM users WHERE id = $4`
+	deleteSession = `DELETE FROM sessions WHERE hash = $1`
+
+	insertMandate = `INSERT INTO mandates (id, person_id, org_id, grantee_id, granted_at, until, collected)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	revokeMandate = `UPDATE mandates SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL`
+	mandateExists = `SELECT EXISTS (SELECT FROM mandates WHERE id = $1)`
+	mandatesOf    = `SELECT id, person_id, org_id, coalesce(grantee_id, ''), granted_at, until,
+	collected, revoked_at, revoked_by FROM mandates WHERE person_id = $1 ORDER BY granted_at DESC, id DESC`
+)
+
+// CreateOrg creates the organisation name; a name taken is ErrConflict.
+func (s *Store) CreateOrg(ctx context.Context, name string, now time.Time) (vault.Org, error) {
+	if name == "" {
+		return vault.Org{}, errors.New("vault/postgres: create org: no name")
+	}
+	o := vault.Org{ID: vault.NewID(), Name: name, CreatedAt: utc(now)}
+	tag, err := s.pool.Exec(ctx, insertOrg, o.ID, o.Name, o.CreatedAt)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = vault.ErrConflict
+	}
+	if err != nil {
+		return vault.Org{}, fmt.Errorf("vault/postgres: create org %q: %w", name, err)
+	}
+	return o, nil
+}
+
+// OrgByName returns the organisation name, or ErrNotFound.
+func (s *Store) OrgByName(ctx context.Context, name string) (vault.Org, error) {
+	var o vault.Org
+	err := s.pool.QueryRow(ctx, orgByName, name).Scan(&o.ID, &o.Name, &o.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = vault.ErrNotFound
+	}
+	if err != nil {
+		return vault.Org{}, fmt.Errorf("vault/postgres: org %q: %w", name, err)
+	}
+	o.CreatedAt = o.CreatedAt.UTC()
+	return o, nil
+}
+
+// CreateUser creates u with password (see vault.Access).
+func (s *Store) CreateUser(ctx context.Context, u vault.User, password string, now time.Time) (vault.User, error) {
+	if err := vault.CheckUser(u); err != nil {
+		return vault.User{}, fmt.Errorf("vault/postgres: create user: %w", err)
+	}
+	hash := vault.HashPassword(password) // slow on purpose: before the transaction
+	u.ID, u.CreatedAt = vault.NewID(), utc(now)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if u.OrgID != "" {
+			if err := exists(ctx, tx, lockOrg, u.OrgID, "org"); err != nil {
+				return err
+			}
+		}
+		tag, err := tx.Exec(ctx, insertUser, u.ID, nullable(u.OrgID), u.Email, vault.EmailKey(u.Email), u.Name,
+			string(u.Role), u.PersonID, hash, u.CreatedAt, u.Disabled)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("email taken: %w", vault.ErrConflict)
+		}
+		return nil
+	})
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/postgres: create user: %w", err)
+	}
+	return u, nil
+}
+
+// Authenticate returns the enabled user with email and password, or
+// ErrUnauthorized. The password is checked even when the email is
+// unknown or the user disabled, so that all failures take as long.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (vault.User, error) {
+	var hash string
+	u, err := scanUser(s.pool.QueryRow(ctx, userByEmail, vault.EmailKey(email)), &hash)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return vault.User{}, fmt.Errorf("vault/postgres: authenticate: %w", err)
+	}
+	if !vault.CheckPassword(hash, password) || err != nil || u.Disabled {
+		return vault.User{}, fmt.Errorf("vault/postgres: authenticate: %w", vault.ErrUnauthorized)
+	}
+	return u, nil
+}
+
+// CreateToken returns a new API token of userID; only its hash is kept.
+func (s *Store) CreateToken(ctx context.Context, userID string, now time.Time) (string, error) {
+	token := vault.NewToken(vault.TokenPrefix)
+	tag, err := s.pool.Exec(ctx, insertToken, vault.TokenHash(token), utc(now), userID)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = vault.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("vault/postgres: create token: user %s: %w", userID, err)
+	}
+	return token, nil
+}
+
+// UserByToken returns the enabled user of token, or ErrUnauthorized.
+func (s *Store) UserByToken(ctx context.Context, token string) (vault.User, error) {
+	u, err := enabled(scanUser(s.pool.QueryRow(ctx, userByToken, vault.TokenHash(token))))
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/postgres: user by token: %w", err)
+	}
+	return u, nil
+}
+
+// CreateSession returns the id of a new session of userID, until now+ttl.
+func (s *Store) CreateSession(ctx context.Context, userID string, ttl time.Duration, now time.Time) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("vault/postgres: create session: ttl %v", ttl)
+	}
+	id := vault.NewToken(vault.SessionPrefix)
+	tag, err := s.pool.Exec(ctx, insertSession, vault.TokenHash(id), utc(now), utc(now.Add(ttl)), userID)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = vault.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("vault/postgres: create session: user %s: %w", userID, err)
+	}
+	return id, nil
+}
+
+// UserBySession returns the enabled user of session id at now, or
+// ErrUnauthorized.
+func (s *Store) UserBySession(ctx context.Context, id string, now time.Time) (vault.User, error) {
+	u, err := enabled(scanUser(s.pool.QueryRow(ctx, userBySess, vault.TokenHash(id), utc(now))))
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/postgres: user by session: %w", err)
+	}
+	return u, nil
+}
+
+// DeleteSession ends session id, known or not.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	if _, err := s.pool.Exec(ctx, deleteSession, vault.TokenHash(id)); err != nil {
+		return fmt.Errorf("vault/postgres: delete session: %w", err)
+	}
+	return nil
+}
+
+// GrantMandate records m (see vault.Access).
+func (s *Store) GrantMandate(ctx context.Context, m vault.Mandate, now time.Time) (vault.Mandate, error) {
+	m.ID, m.RevokedAt, m.RevokedBy = vault.NewID(), time.Time{}, ""
+	if m.GrantedAt.IsZero() {
+		m.GrantedAt = now
+	}
+	m.GrantedAt = utc(m.GrantedAt)
+	var until any // NULL = no end
+	if !m.Until.IsZero() {
+		m.Until = utc(m.Until)
+		until = m.Until
+	}
+	if err := vault.CheckMandate(m); err != nil {
+		return vault.Mandate{}, fmt.Errorf("vault/postgres: grant mandate: %w", err)
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := exists(ctx, tx, lockOrg, m.OrgID, "org"); err != nil {
+			return err
+		}
+		if m.GranteeID != "" {
+			if err := exists(ctx, tx, lockUser, m.GranteeID, "grantee"); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, insertMandate, m.ID, m.PersonID, m.OrgID, nullable(m.GranteeID), m.GrantedAt,
+			until, m.Collected)
+		return err
+	})
+	if err != nil {
+		return vault.Mandate{}, fmt.Errorf("vault/postgres: grant mandate: %w", err)
+	}
+	return m, nil
+}
+
+// RevokeMandate revokes mandate id: ErrNotFound, or ErrConflict when it
+// already was. The UPDATE's condition decides between two revocations at
+// once: the second waits for the first, re-reads the row and finds it
+// revoked.
+func (s *Store) RevokeMandate(ctx context.Context, id, by string, now time.Time) error {
+	tag, err := s.pool.Exec(ctx, revokeMandate, utc(now), by, id)
+	if err == nil && tag.RowsAffected() == 0 {
+		var found bool
+		if err = s.pool.QueryRow(ctx, mandateExists, id).Scan(&found); err == nil {
+			err = vault.ErrNotFound
+			if found {
+				err = fmt.Errorf("%w: already revoked", vault.ErrConflict)
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("vault/postgres: revoke mandate %s: %w", id, err)
+	}
+	return nil
+}
+
+// Mandates returns the mandates of personID, newest first.
+func (s *Store) Mandates(ctx context.Context, personID string) ([]vault.Mandate, error) {
+	ms, err := s.mandates(ctx, personID)
+	if err != nil {
+		return nil, fmt.Errorf("vault/postgres: mandates: %w", err)
+	}
+	return ms, nil
+}
+
+// MayRead reports whether u may read personID's documents at now (see
+// vault.MayReadSelf and vault.MandateAllows).
+func (s *Store) MayRead(ctx context.Context, u vault.User, personID string, now time.Time) (bool, error) {
+	if allowed, decided := vault.MayReadSelf(u, personID); decided {
+		return allowed, nil
+	}
+	ms, err := s.mandates(ctx, personID)
+	if err != nil {
+		return false, fmt.Errorf("vault/postgres: may read: %w", err)
+	}
+	for _, m := range ms {
+		if vault.MandateAllows(m, u, now) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (s *Store) mandates(ctx context.Context, personID string) ([]vault.Mandate, error) {
+	rows, err := s.pool.Query(ctx, mandatesOf, personID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (vault.Mandate, error) {
+		var (
+			m              vault.Mandate
+			until, revoked *time.Time
+		)
+		if err := row.Scan(&m.ID, &m.PersonID, &m.OrgID, &m.GranteeID, &m.GrantedAt, &until, &m.Collected,
+			&revoked, &m.RevokedBy); err != nil {
+			return vault.Mandate{}, err
+		}
+		m.GrantedAt = m.GrantedAt.UTC()
+		if until != nil {
+			m.Until = until.UTC()
+		}
+		if revoked != nil {
+			m.RevokedAt = revoked.UTC()
+		}
+		return m, nil
+	})
+	if ms == nil && err == nil {
+		ms = []vault.Mandate{}
+	}
+	return ms, err
+}
+
+// exists returns ErrNotFound, about what, unless query finds id.
+func exists(ctx context.Context, tx pgx.Tx, query, id, what string) error {
+	var found bool
+	if err := tx.QueryRow(ctx, query, id).Scan(&found); err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("%s %s: %w", what, id, vault.ErrNotFound)
+	}
+	return nil
+}
+
+// nullable returns s, or NULL for "".
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// scanUser reads one row of userColumns, then into extra.
+func scanUser(row pgx.Row, extra ...any) (vault.User, error) {
+	var (
+		u    vault.User
+		role string
+	)
+	err := row.Scan(append([]any{&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PersonID, &u.CreatedAt, &u.Disabled},
+		extra...)...)
+	if err != nil {
+		return vault.User{}, err
+	}
+	u.Role, u.CreatedAt = vault.Role(role), u.CreatedAt.UTC()
+	return u, nil
+}
+
+// enabled turns no user, or a disabled one, into ErrUnauthorized.
+func enabled(u vault.User, err error) (vault.User, error) {
+	switch {
+	case errors.Is(err, pgx.ErrNoRows) || err == nil && u.Disabled:
+		return vault.User{}, vault.ErrUnauthorized
+	case err != nil:
+		return vault.User{}, err
+	}
+	return u, nil
+}

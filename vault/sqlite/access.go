@@ -1,0 +1,360 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"coffre/vault"
+)
+
+var _ vault.Access = (*Store)(nil)
+
+// Uniqueness is checked by the INSERT itself (ON CONFLICT DO NOTHING, no
+// row inserted = taken), not by reading first: two processes creating
+// the same name at once cannot both succeed, and no driver error code
+// needs decoding.
+const (
+	insertOrg = `INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`
+	orgByName = `SELECT id, name, created_at FROM orgs WHERE name = ?`
+	orgExists = `SELECT count(*) FROM orgs WHERE id = ?`
+
+	insertUser = `INSERT INTO users (id, org_id, email, email_key, name, role, person_id, password_hash,
+	created_at, disabled) VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+	userColumns = `u.id, coalesce(u.org_id, ''), u.email, u.name, u.role, u.person_id, u.created_at, u.disabled`
+	userByEmail = `SELECT ` + userColumns + `, u.password_hash FROM users u WHERE u.email_key = ?`
+	userByToken = `SELECT ` + userColumns + ` FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`
+	userBySess  = `SELECT ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires_at > ?`
+	userExists  = `SELECT count(*) FROM users WHERE id = ?`
+
+	// The token rows are inserted only for a user that exists, so that
+	// an unknown user is ErrNotFound rather than a foreign key error.
+	insertToken   = `INSERT INTO tokens (hash, user_id, created_at) SELECT ?, id, ? FROM users WHERE id = ?`
+	insertSession = `INSERT INTO sessions (hash, user_id, created_at, expires_at) SELECT ?, id, ?, ? FROM users WHERE id = ?`
+	deleteSession = `DELETE FROM sessions WHERE hash = ?`
+
+	insertMandate = `INSERT INTO mandates (id, person_id, org_id, grantee_id, granted_at, until, collected)
+	VALUES (?, ?, ?, NULLIF(?, ''), ?, NULLIF(?, ''), ?)`
+	revokeMandate = `UPDATE mandates SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL`
+	mandateExists = `SELECT count(*) FROM mandates WHERE id = ?`
+	mandatesOf    = `SELECT id, person_id, org_id, coalesce(grantee_id, ''), granted_at, coalesce(until, ''),
+	collected, coalesce(revoked_at, ''), revoked_by FROM mandates WHERE person_id = ? ORDER BY granted_at DESC, id DESC`
+)
+
+// CreateOrg creates the organisation name; a name taken is ErrConflict.
+func (s *Store) CreateOrg(ctx context.Context, name string, now time.Time) (vault.Org, error) {
+	if name == "" {
+		return vault.Org{}, errors.New("vault/sqlite: create org: no name")
+	}
+	o := vault.Org{ID: vault.NewID(), Name: name, CreatedAt: utc(now)}
+	res, err := s.w.ExecContext(ctx, insertOrg, o.ID, o.Name, timestamp(o.CreatedAt))
+	if err == nil {
+		err = inserted(res, vault.ErrConflict)
+	}
+	if err != nil {
+		return vault.Org{}, fmt.Errorf("vault/sqlite: create org %q: %w", name, err)
+	}
+	return o, nil
+}
+
+// OrgByName returns the organisation name, or ErrNotFound.
+func (s *Store) OrgByName(ctx context.Context, name string) (vault.Org, error) {
+	var (
+		o       vault.Org
+		created string
+	)
+	err := s.r.QueryRowContext(ctx, orgByName, name).Scan(&o.ID, &o.Name, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = vault.ErrNotFound
+	}
+	if err == nil {
+		o.CreatedAt, err = parseTime(created)
+	}
+	if err != nil {
+		return vault.Org{}, fmt.Errorf("vault/sqlite: org %q: %w", name, err)
+	}
+	return o, nil
+}
+
+// CreateUser creates u with password (see vault.Access).
+func (s *Store) CreateUser(ctx context.Context, u vault.User, password string, now time.Time) (vault.User, error) {
+	if err := vault.CheckUser(u); err != nil {
+		return vault.User{}, fmt.Errorf("vault/sqlite: create user: %w", err)
+	}
+	hash := vault.HashPassword(password) // slow on purpose: before taking the write lock
+	u.ID, u.CreatedAt = vault.NewID(), utc(now)
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		if u.OrgID != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, orgExists, u.OrgID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("org %s: %w", u.OrgID, vault.ErrNotFound)
+			}
+		}
+		res, err := tx.ExecContext(ctx, insertUser, u.ID, u.OrgID, u.Email, vault.EmailKey(u.Email), u.Name, u.Role,
+			u.PersonID, hash, timestamp(u.CreatedAt), u.Disabled)
+		if err != nil {
+			return err
+		}
+		if err := inserted(res, vault.ErrConflict); err != nil {
+			return fmt.Errorf("email taken: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/sqlite: create user: %w", err)
+	}
+	return u, nil
+}
+
+// Authenticate returns the enabled user with email and password, or
+// ErrUnauthorized. The password is checked even when the email is
+// unknown or the user disabled, so that all failures take as long.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (vault.User, error) {
+	var hash string
+	u, err := scanUser(s.r.QueryRowContext(ctx, userByEmail, vault.EmailKey(email)), &hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return vault.User{}, fmt.Errorf("vault/sqlite: authenticate: %w", err)
+	}
+	if !vault.CheckPassword(hash, password) || err != nil || u.Disabled {
+		return vault.User{}, fmt.Errorf("vault/sqlite: authenticate: %w", vault.ErrUnauthorized)
+	}
+	return u, nil
+}
+
+// CreateToken returns a new API token of userID; only its hash is kept.
+func (s *Store) CreateToken(ctx context.Context, userID string, now time.Time) (string, error) {
+	token := vault.NewToken(vault.TokenPrefix)
+	res, err := s.w.ExecContext(ctx, insertToken, vault.TokenHash(token), timestamp(now), userID)
+	if err == nil {
+		err = inserted(res, vault.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("vault/sqlite: create token: user %s: %w", userID, err)
+	}
+	return token, nil
+}
+
+// UserByToken returns the enabled user of token, or ErrUnauthorized.
+func (s *Store) UserByToken(ctx context.Context, token string) (vault.User, error) {
+	u, err := enabled(scanUser(s.r.QueryRowContext(ctx, userByToken, vault.TokenHash(token))))
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/sqlite: user by token: %w", err)
+	}
+	return u, nil
+}
+
+// CreateSession returns the id of a new session of userID, until now+ttl.
+func (s *Store) CreateSession(ctx context.Context, userID string, ttl time.Duration, now time.Time) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("vault/sqlite: create session: ttl %v", ttl)
+	}
+	id := vault.NewToken(vault.SessionPrefix)
+	res, err := s.w.ExecContext(ctx, insertSession, vault.TokenHash(id), timestamp(now), timestamp(now.Add(ttl)), userID)
+	if err == nil {
+		err = inserted(res, vault.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("vault/sqlite: create session: user %s: %w", userID, err)
+	}
+	return id, nil
+}
+
+// UserBySession returns the enabled user of session id at now, or
+// ErrUnauthorized.
+func (s *Store) UserBySession(ctx context.Context, id string, now time.Time) (vault.User, error) {
+	u, err := enabled(scanUser(s.r.QueryRowContext(ctx, userBySess, vault.TokenHash(id), timestamp(now))))
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/sqlite: user by session: %w", err)
+	}
+	return u, nil
+}
+
+// DeleteSession ends session id, known or not.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	if _, err := s.w.ExecContext(ctx, deleteSession, vault.TokenHash(id)); err != nil {
+		return fmt.Errorf("vault/sqlite: delete session: %w", err)
+	}
+	return nil
+}
+
+// GrantMandate records m (see vault.Access).
+func (s *Store) GrantMandate(ctx context.Context, m vault.Mandate, now time.Time) (vault.Mandate, error) {
+	m.ID, m.RevokedAt, m.RevokedBy = vault.NewID(), time.Time{}, ""
+	if m.GrantedAt.IsZero() {
+		m.GrantedAt = now
+	}
+	m.GrantedAt = utc(m.GrantedAt)
+	until := ""
+	if !m.Until.IsZero() {
+		m.Until = utc(m.Until)
+		until = timestamp(m.Until)
+	}
+	if err := vault.CheckMandate(m); err != nil {
+		return vault.Mandate{}, fmt.Errorf("vault/sqlite: grant mandate: %w", err)
+	}
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, orgExists, m.OrgID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("org %s: %w", m.OrgID, vault.ErrNotFound)
+		}
+		if m.GranteeID != "" {
+			if err := tx.QueryRowContext(ctx, userExists, m.GranteeID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("grantee %s: %w", m.GranteeID, vault.ErrNotFound)
+			}
+		}
+		_, err := tx.ExecContext(ctx, insertMandate, m.ID, m.PersonID, m.OrgID, m.GranteeID, timestamp(m.GrantedAt),
+			until, m.Collected)
+		return err
+	})
+	if err != nil {
+		return vault.Mandate{}, fmt.Errorf("vault/sqlite: grant mandate: %w", err)
+	}
+	return m, nil
+}
+
+// RevokeMandate revokes mandate id: ErrNotFound, or ErrConflict when it
+// already was.
+func (s *Store) RevokeMandate(ctx context.Context, id, by string, now time.Time) error {
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, revokeMandate, timestamp(now), by, id)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil || n > 0 {
+			return err
+		}
+		var exists int
+		if err := tx.QueryRowContext(ctx, mandateExists, id).Scan(&exists); err != nil {
+			return err
+		}
+		if exists == 0 {
+			return vault.ErrNotFound
+		}
+		return fmt.Errorf("%w: already revoked", vault.ErrConflict)
+	})
+	if err != nil {
+		return fmt.Errorf("vault/sqlite: revoke mandate %s: %w", id, err)
+	}
+	return nil
+}
+
+// Mandates returns the mandates of personID, newest first.
+func (s *Store) Mandates(ctx context.Context, personID string) ([]vault.Mandate, error) {
+	ms, err := s.mandates(ctx, personID)
+	if err != nil {
+		return nil, fmt.Errorf("vault/sqlite: mandates: %w", err)
+	}
+	return ms, nil
+}
+
+// MayRead reports whether u may read personID's documents at now (see
+// vault.MayReadSelf and vault.MandateAllows).
+func (s *Store) MayRead(ctx context.Context, u vault.User, personID string, now time.Time) (bool, error) {
+	if allowed, decided := vault.MayReadSelf(u, personID); decided {
+		return allowed, nil
+	}
+	ms, err := s.mandates(ctx, personID)
+	if err != nil {
+		return false, fmt.Errorf("vault/sqlite: may read: %w", err)
+	}
+	for _, m := range ms {
+		if vault.MandateAllows(m, u, now) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (s *Store) mandates(ctx context.Context, personID string) ([]vault.Mandate, error) {
+	rows, err := s.r.QueryContext(ctx, mandatesOf, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ms := []vault.Mandate{}
+	for rows.Next() {
+		var (
+			m                       vault.Mandate
+			granted, until, revoked string
+		)
+		if err := rows.Scan(&m.ID, &m.PersonID, &m.OrgID, &m.GranteeID, &granted, &until, &m.Collected,
+			&revoked, &m.RevokedBy); err != nil {
+			return nil, err
+		}
+		if m.GrantedAt, err = parseTime(granted); err != nil {
+			return nil, err
+		}
+		if m.Until, err = parseTime(until); err != nil {
+			return nil, err
+		}
+		if m.RevokedAt, err = parseTime(revoked); err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
+}
+
+// writeTx runs f in a transaction of the writing connection (BEGIN
+// IMMEDIATE: what f reads stays true until it commits).
+func (s *Store) writeTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// inserted returns none unless res affected a row.
+func inserted(res sql.Result, none error) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return none
+	}
+	return nil
+}
+
+// scanUser reads one row of userColumns, then into extra.
+func scanUser(row scanner, extra ...any) (vault.User, error) {
+	var (
+		u       vault.User
+		created string
+	)
+	err := row.Scan(append([]any{&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.PersonID, &created, &u.Disabled},
+		extra...)...)
+	if err != nil {
+		return vault.User{}, err
+	}
+	u.CreatedAt, err = parseTime(created)
+	return u, err
+}
+
+// enabled turns no user, or a disabled one, into ErrUnauthorized.
+func enabled(u vault.User, err error) (vault.User, error) {
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || err == nil && u.Disabled:
+		return vault.User{}, vault.ErrUnauthorized
+	case err != nil:
+		return vault.User{}, err
+	}
+	return u, nil
+}
