@@ -10,6 +10,8 @@
 //	coffre worker [--workers N]
 //	coffre flag-expiries [--as-of YYYY-MM-DD]
 //	coffre journal verify
+//	coffre user add --org NAME --role ROLE --email EMAIL
+//	coffre token create --org NAME --role ROLE
 package main
 
 import (
@@ -31,6 +33,8 @@ type command struct {
 var commands = map[string]command{
 	"scan":          {runScan, "lit des documents et affiche leur type, leurs champs et leur validité"},
 	"eval":          {runEval, "mesure la précision du pipeline sur un corpus annoté"},
+	"user":          {runUser, "ajoute un utilisateur (user add --org --role --email ; mot de passe dans COFFRE_PASSWORD)"},
+	"token":         {runToken, "crée un jeton d'API (token create --org --role)"},
 	"journal":       {runJournal, "vérifie l'intégrité du journal des opérations (journal verify)"},
 	"flag-expiries": {runFlag, "lève les alertes d'expiration du jour (la tâche quotidienne, à la demande)"},
 	"serve":         {runServe, "sert l'API (et lit les documents reçus, sauf --workers 0)"},

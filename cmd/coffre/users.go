@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"coffre/vault"
+)
+
+// runUser adds a user: `coffre user add --org NOM --role RÔLE --email …`.
+// The password is read from COFFRE_PASSWORD (never from a flag, which
+// other users of the machine could see); without it the user has none.
+func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "add" {
+		fmt.Fprintln(stderr, "usage : coffre user add --org NOM --role admin|agent|caseworker --email ADRESSE [--name NOM]")
+		return exitUsage
+	}
+	var org, role, email, name string
+	st, ok := openAccess(ctx, "user add", args[1:], stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&org, "org", "", "organisation (CCAS, CIAS), créée si elle n'existe pas")
+		fs.StringVar(&role, "role", "", "rôle : admin, agent ou caseworker")
+		fs.StringVar(&email, "email", "", "adresse électronique (identifiant de connexion)")
+		fs.StringVar(&name, "name", "", "nom affiché")
+	})
+	if !ok {
+		return exitUsage
+	}
+	defer st.Close()
+	o, err := orgNamed(ctx, st, org)
+	if err == nil {
+		var u vault.User
+		u, err = st.CreateUser(ctx, vault.User{OrgID: o.ID, Email: email, Name: name, Role: vault.Role(role)}, os.Getenv("COFFRE_PASSWORD"), time.Now())
+		if err == nil {
+			fmt.Fprintf(stdout, "Utilisateur créé : %s (%s, %s)\n%s\n", u.Email, u.Role, o.Name, u.ID)
+			return exitOK
+		}
+	}
+	fmt.Fprintln(stderr, "coffre :", accessError(err))
+	return exitFail
+}
+
+// runToken creates an API token for a new user of the organisation with
+// the role (an integration's account) and prints the token alone on its
+// last line: it is shown once, only its hash is kept.
+func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "create" {
+		fmt.Fprintln(stderr, "usage : coffre token create --org NOM --role RÔLE [--name NOM]")
+		return exitUsage
+	}
+	var org, role, name string
+	st, ok := openAccess(ctx, "token create", args[1:], stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&org, "org", "", "organisation")
+		fs.StringVar(&role, "role", "", "rôle du jeton : admin, agent ou caseworker")
+		fs.StringVar(&name, "name", "intégration", "nom de l'intégration")
+	})
+	if !ok {
+		return exitUsage
+	}
+	defer st.Close()
+	o, err := orgNamed(ctx, st, org)
+	if err == nil {
+		now := time.Now()
+		var u vault.User
+		u, err = st.CreateUser(ctx, vault.User{OrgID: o.ID, Email: "token-" + vault.NewID()[:12] + "@" + o.ID, Name: name, Role: vault.Role(role)}, "", now)
+		if err == nil {
+			var token string
+			if token, err = st.CreateToken(ctx, u.ID, now); err == nil {
+				fmt.Fprintf(stdout, "Jeton créé pour %s (%s). Conservez-le : il ne sera plus affiché.\n%s\n", o.Name, u.Role, token)
+				return exitOK
+			}
+		}
+	}
+	fmt.Fprintln(stderr, "coffre :", accessError(err))
+	return exitFail
+}
+
+// accessStore is the store with its accounts.
+type accessStore interface {
+	vault.Access
+	Close() error
+}
+
+// openAccess parses the command's own flags (added by extra) and the
+// service configuration, and opens the store.
+func openAccess(ctx context.Context, name string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (accessStore, bool) {
+	var cfg Config
+	var sc serviceConfig
+	fl, complete := newFlags(name, "", &cfg, stderr)
+	sc.flags(fl)
+	extra(fl)
+	if !parseArgs(fl, args, stderr, complete, func(n int) bool { return n == 0 }) {
+		return nil, false
+	}
+	st, err := openStore(ctx, sc)
+	if err != nil {
+		fmt.Fprintln(stderr, "coffre :", err)
+		return nil, false
+	}
+	return st.(accessStore), true
+}
+
+// orgNamed returns the organisation, creating it the first time.
+func orgNamed(ctx context.Context, st vault.Access, name string) (vault.Org, error) {
+	o, err := st.OrgByName(ctx, name)
+	if errors.Is(err, vault.ErrNotFound) {
+		return st.CreateOrg(ctx, name, time.Now())
+	}
+	return o, err
+}
+
+// accessError says in French what went wrong.
+func accessError(err error) string {
+	switch {
+	case errors.Is(err, vault.ErrConflict):
+		return "cette adresse ou ce nom est déjà pris"
+	case errors.Is(err, vault.ErrNotFound):
+		return "organisation ou utilisateur introuvable"
+	}
+	return "impossible d'enregistrer : vérifiez l'organisation (--org), le rôle (--role) et l'adresse (--email) ; " + err.Error()
+}
