@@ -263,3 +263,21 @@ func TokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// MayRead decides the stores' MayRead from the person's mandates, which
+// mandates lists: the person themself, or a mandate that allows u at now.
+func MayRead(ctx context.Context, u User, personID string, now time.Time, mandates func(ctx context.Context, personID string) ([]Mandate, error)) (bool, error) {
+	if allowed, decided := MayReadSelf(u, personID); decided {
+		return allowed, nil
+	}
+	ms, err := mandates(ctx, personID)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if MandateAllows(m, u, now) {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -262,19 +262,11 @@ func (s *Store) Mandates(ctx context.Context, personID string) ([]vault.Mandate,
 // MayRead reports whether u may read personID's documents at now (see
 // vault.MayReadSelf and vault.MandateAllows).
 func (s *Store) MayRead(ctx context.Context, u vault.User, personID string, now time.Time) (bool, error) {
-	if allowed, decided := vault.MayReadSelf(u, personID); decided {
-		return allowed, nil
-	}
-	ms, err := s.mandates(ctx, personID)
+	ok, err := vault.MayRead(ctx, u, personID, now, s.mandates)
 	if err != nil {
 		return false, fmt.Errorf("vault/sqlite: may read: %w", err)
 	}
-	for _, m := range ms {
-		if vault.MandateAllows(m, u, now) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return ok, nil
 }
 
 func (s *Store) mandates(ctx context.Context, personID string) ([]vault.Mandate, error) {
