@@ -34,9 +34,9 @@ func BenchmarkUpload(b *testing.B) {
 			for i := c; i < b.N; i += clients {
 				body, ctype := uploadBody(b, photo, i)
 				start := time.Now()
-				resp, err := http.Post(f.srv.URL+"/api/v1/documents", ctype, body)
-				if err != nil || resp.StatusCode != http.StatusAccepted {
-					b.Errorf("upload: %v %v", err, resp.Status)
+				resp := f.request(b, f.agent, "POST", "/api/v1/documents", body, ctype)
+				if resp.StatusCode != http.StatusAccepted {
+					b.Errorf("upload: %v", resp.Status)
 					return
 				}
 				resp.Body.Close()

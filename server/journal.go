@@ -22,29 +22,29 @@ const (
 	actionDownload = "download"
 	actionSearch   = "search"
 	actionJournal  = "journal"
+	actionAlerts   = "alerts"
 )
-
-// actor is who makes the request. Until accounts exist (the next issue),
-// every caller is anonymous.
-func actor(*http.Request) string { return "anonyme" }
 
 // journal records an operation; an access that cannot be journaled is
 // refused (the caller answers 500), so that no read goes unrecorded.
-func (s *Server) journal(r *http.Request, action, personID, documentID, outcome string) error {
+func (s *Server) journal(r *http.Request, u vault.User, action, personID, documentID, outcome string) error {
 	if s.Journal == nil {
 		return nil
 	}
-	_, err := s.Journal.Append(r.Context(), vault.Entry{At: s.Now(), Actor: actor(r), PersonID: personID,
+	_, err := s.Journal.Append(r.Context(), vault.Entry{At: s.Now(), Actor: u.ID, PersonID: personID,
 		DocumentID: documentID, Action: action, Outcome: outcome})
 	return err
 }
 
 // personJournal lists the journal of a person, oldest first, paged by
 // ?after=SEQ.
-func (s *Server) personJournal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) personJournal(w http.ResponseWriter, r *http.Request, u vault.User) {
 	person := r.PathValue("id")
+	if !s.mayRead(w, r, u, actionJournal, person, "") {
+		return
+	}
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	if err := s.journal(r, actionJournal, person, "", "ok"); err != nil {
+	if err := s.journal(r, u, actionJournal, person, "", "ok"); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
 		return
 	}

@@ -50,6 +50,7 @@ type Server struct {
 	Originals Originals
 	Queue     Queue
 	Journal   Journal // nil: nothing journaled (tests of other concerns)
+	Auth      Auth
 	Policy    policy.Policy
 	MaxBytes  int64 // per file; default 50 MiB (intake's budget)
 	MaxFiles  int   // per document; default 20 (intake's page budget)
@@ -68,13 +69,13 @@ type Server struct {
 // Handler returns the API's routes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/v1/documents", s.upload)
-	mux.HandleFunc("GET /api/v1/documents", s.search)
-	mux.HandleFunc("GET /api/v1/documents/{id}", s.document)
-	mux.HandleFunc("GET /api/v1/documents/{id}/file", s.file)
-	mux.HandleFunc("GET /api/v1/persons/{id}/documents", s.personDocuments)
-	mux.HandleFunc("GET /api/v1/persons/{id}/journal", s.personJournal)
-	mux.HandleFunc("GET /api/v1/alerts", s.alerts)
+	mux.HandleFunc("POST /api/v1/documents", s.authed(s.upload))
+	mux.HandleFunc("GET /api/v1/documents", s.authed(s.search))
+	mux.HandleFunc("GET /api/v1/documents/{id}", s.authed(s.document))
+	mux.HandleFunc("GET /api/v1/documents/{id}/file", s.authed(s.file))
+	mux.HandleFunc("GET /api/v1/persons/{id}/documents", s.authed(s.personDocuments))
+	mux.HandleFunc("GET /api/v1/persons/{id}/journal", s.authed(s.personJournal))
+	mux.HandleFunc("GET /api/v1/alerts", s.authed(s.alerts))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.HandleFunc("GET /metrics", s.metrics)

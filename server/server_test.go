@@ -33,8 +33,10 @@ func (q *recordingQueue) Enqueue(_ context.Context, d *vault.Document) error {
 
 type fixture struct {
 	srv   *httptest.Server
-	store vault.Store
+	store *sqlite.Store
 	queue *recordingQueue
+	// API tokens: an agent, and a caseworker with p1's mandate.
+	agent, caseworker string
 }
 
 // newFixture serves the API over a real SQLite store and sealed files in
@@ -56,11 +58,75 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	q := &recordingQueue{}
-	s := &Server{Store: st, Originals: originals.Store{Blobs: blobs, Master: master}, Queue: q, Journal: st,
+	s := &Server{Store: st, Originals: originals.Store{Blobs: blobs, Master: master}, Queue: q, Journal: st, Auth: st,
 		Policy: policy.Default(), MaxBytes: 1 << 20, MaxFiles: 3, Now: time.Now}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{srv: srv, store: st, queue: q}
+	f := &fixture{srv: srv, store: st, queue: q}
+	f.agent, f.caseworker = staff(t, st)
+	return f
+}
+
+// staff creates a CCAS with an agent and a caseworker whom person p1 gave
+// a mandate, and returns their API tokens.
+func staff(t testing.TB, st *sqlite.Store) (agent, caseworker string) {
+	t.Helper()
+	ctx, now := context.Background(), time.Now()
+	org, err := st.CreateOrg(ctx, "CCAS de Test", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := func(email string, role vault.Role) (string, vault.User) {
+		u, err := st.CreateUser(ctx, vault.User{OrgID: org.ID, Email: email, Role: role}, "", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := st.CreateToken(ctx, u.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok, u
+	}
+	agent, _ = token("agent@ccas.fr", vault.RoleAgent)
+	caseworker, cw := token("cw@ccas.fr", vault.RoleCaseworker)
+	if _, err := st.GrantMandate(ctx, vault.Mandate{PersonID: "p1", OrgID: org.ID, GranteeID: cw.ID, Collected: vault.CollectedInPerson}, now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	return agent, caseworker
+}
+
+// request sends a request with token and returns the answer.
+func (f *fixture) request(t testing.TB, token, method, path string, body io.Reader, ctype string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, f.srv.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// get reads path as the caseworker into v.
+func (f *fixture) get(t testing.TB, path string, v any) {
+	t.Helper()
+	resp := f.request(t, f.caseworker, "GET", path, nil, "")
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
 }
 
 type part struct{ name, value string }
@@ -78,10 +144,7 @@ func (f *fixture) upload(t *testing.T, parts ...part) (int, map[string]any) {
 		}
 	}
 	mw.Close()
-	resp, err := http.Post(f.srv.URL+"/api/v1/documents", mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := f.request(t, f.agent, "POST", "/api/v1/documents", &body, mw.FormDataContentType())
 	defer resp.Body.Close()
 	var out map[string]any
 	json.NewDecoder(resp.Body).Decode(&out)
@@ -100,10 +163,7 @@ func TestUpload(t *testing.T) {
 	}
 	// The original comes back, decrypted, page by page.
 	for page, want := range map[string]string{"1": "recto", "2": "verso"} {
-		resp, err := http.Get(f.srv.URL + "/api/v1/documents/" + id + "/file?page=" + page)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := f.request(t, f.caseworker, "GET", "/api/v1/documents/"+id+"/file?page="+page, nil, "")
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if string(b) != want || resp.Header.Get("Cache-Control") != "no-store" {
@@ -167,7 +227,7 @@ func TestDocumentAndSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc map[string]any
-	get(t, f.srv.URL+"/api/v1/documents/"+id, &doc)
+	f.get(t, "/api/v1/documents/"+id, &doc)
 	if doc["type"] != "avis_imposition" || doc["state"] != "done" || doc["status"] != "expiring_soon" || doc["person_id"] != "p1" {
 		t.Errorf("document = %v", doc)
 	}
@@ -176,23 +236,23 @@ func TestDocumentAndSearch(t *testing.T) {
 	}
 	for _, q := range []string{"type=avis_imposition", "status=expiring_soon", "q=impot", "person_id=p1&type=avis_imposition&status=expiring_soon"} {
 		var res struct{ Documents []map[string]any }
-		get(t, f.srv.URL+"/api/v1/documents?"+q, &res)
+		f.get(t, "/api/v1/documents?person_id=p1&"+q, &res)
 		if len(res.Documents) != 1 || res.Documents[0]["id"] != id {
 			t.Errorf("search %s: %d documents, want the avis", q, len(res.Documents))
 		}
 	}
 	for _, q := range []string{"type=piece_identite", "status=expired", "q=caf"} {
 		var res struct{ Documents []map[string]any }
-		get(t, f.srv.URL+"/api/v1/documents?"+q, &res)
+		f.get(t, "/api/v1/documents?person_id=p1&"+q, &res)
 		if len(res.Documents) != 0 {
 			t.Errorf("search %s found %d documents, want none", q, len(res.Documents))
 		}
 	}
-	resp, _ := http.Get(f.srv.URL + "/api/v1/documents/nope")
+	resp := f.request(t, f.caseworker, "GET", "/api/v1/documents/nope", nil, "")
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown document: %d, want 404", resp.StatusCode)
 	}
-	resp, _ = http.Get(f.srv.URL + "/api/v1/documents?status=bientot")
+	resp = f.request(t, f.caseworker, "GET", "/api/v1/documents?person_id=p1&status=bientot", nil, "")
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("bad status filter: %d, want 400", resp.StatusCode)
 	}
@@ -213,21 +273,6 @@ func TestProbes(t *testing.T) {
 	}
 }
 
-func get(t *testing.T, url string, v any) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestJournal: every upload, view, download and search is in the
 // person's journal, in order.
@@ -237,21 +282,17 @@ func TestJournal(t *testing.T) {
 	id := out["id"].(string)
 	f.upload(t, part{"person_id", "p2"}, part{"file", "autre"})
 	var doc map[string]any
-	get(t, f.srv.URL+"/api/v1/documents/"+id, &doc)
-	resp, err := http.Get(f.srv.URL + "/api/v1/documents/" + id + "/file")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	f.get(t, "/api/v1/documents/"+id, &doc)
+	f.request(t, f.caseworker, "GET", "/api/v1/documents/"+id+"/file", nil, "").Body.Close()
 	var res map[string]any
-	get(t, f.srv.URL+"/api/v1/persons/p1/documents", &res)
+	f.get(t, "/api/v1/persons/p1/documents", &res)
 	var journal struct {
 		Entries []struct {
 			Action, DocumentID, Actor string
 			PersonID                  string `json:"person_id"`
 		}
 	}
-	get(t, f.srv.URL+"/api/v1/persons/p1/journal", &journal)
+	f.get(t, "/api/v1/persons/p1/journal", &journal)
 	var actions []string
 	for _, e := range journal.Entries {
 		if e.PersonID != "p1" {
@@ -261,5 +302,65 @@ func TestJournal(t *testing.T) {
 	}
 	if want := "upload view download search journal"; strings.Join(actions, " ") != want {
 		t.Errorf("journal actions %q, want %q", strings.Join(actions, " "), want)
+	}
+}
+
+// TestAccess: a caseworker reads only under the person's mandate, an
+// agent uploads but never reads, and a revoked mandate stops access at
+// once.
+func TestAccess(t *testing.T) {
+	f := newFixture(t)
+	_, out := f.upload(t, part{"person_id", "p1"}, part{"file", "a"})
+	mine := out["id"].(string)
+	_, out = f.upload(t, part{"person_id", "p2"}, part{"file", "b"})
+	other := out["id"].(string)
+	for _, tc := range []struct {
+		name, token, path string
+		code              int
+	}{
+		{"no token", "", "/api/v1/documents/" + mine, 401},
+		{"unknown token", "cft_nope", "/api/v1/documents/" + mine, 401},
+		{"caseworker, mandate", f.caseworker, "/api/v1/documents/" + mine, 200},
+		{"caseworker, no mandate", f.caseworker, "/api/v1/documents/" + other, 403},
+		{"caseworker, other's file", f.caseworker, "/api/v1/documents/" + other + "/file", 403},
+		{"caseworker, other's list", f.caseworker, "/api/v1/persons/p2/documents", 403},
+		{"caseworker, other's journal", f.caseworker, "/api/v1/persons/p2/journal", 403},
+		{"search without a person", f.caseworker, "/api/v1/documents?type=avis_imposition", 400},
+		{"agent reads", f.agent, "/api/v1/documents/" + mine, 403},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := f.request(t, tc.token, "GET", tc.path, nil, "")
+			resp.Body.Close()
+			if resp.StatusCode != tc.code {
+				t.Errorf("%s: %d, want %d", tc.path, resp.StatusCode, tc.code)
+			}
+		})
+	}
+	// The refusals are journaled for the person they concern.
+	entries, err := f.store.Entries(context.Background(), "p2", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := 0
+	for _, e := range entries {
+		if e.Outcome == "denied" {
+			denied++
+		}
+	}
+	if denied != 4 {
+		t.Errorf("%d refusals journaled for p2, want 4", denied)
+	}
+	// The person revokes the mandate: access stops at once.
+	ms, err := f.store.Mandates(context.Background(), "p1")
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("mandates %v, %v", ms, err)
+	}
+	if err := f.store.RevokeMandate(context.Background(), ms[0].ID, "p1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp := f.request(t, f.caseworker, "GET", "/api/v1/documents/"+mine, nil, "")
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("after revocation: %d, want 403", resp.StatusCode)
 	}
 }

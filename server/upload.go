@@ -32,10 +32,14 @@ var personIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // upload stores the pages of one document (multipart: person_id, queue,
 // and one file part per page, in order), sealed and on disk, and answers
 // 202 at once; the workers read it.
-func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, u vault.User) {
 	form, code, msg := s.readUpload(w, r)
 	if msg != "" {
 		s.fail(w, r, code, msg, nil)
+		return
+	}
+	if !mayUpload(u, form.person) {
+		s.fail(w, r, http.StatusForbidden, msgNoUpload, nil)
 		return
 	}
 	doc := &vault.Document{
@@ -59,7 +63,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if !created {
 		outcome = "duplicate"
 	}
-	if err := s.journal(r, actionUpload, doc.PersonID, doc.ID, outcome); err != nil && s.Logger != nil {
+	if err := s.journal(r, u, actionUpload, doc.PersonID, doc.ID, outcome); err != nil && s.Logger != nil {
 		// The upload is stored: refusing it now would only make the agent
 		// send it again.
 		s.Logger.ErrorContext(r.Context(), "journal append failed", "document_id", doc.ID, "err", err)

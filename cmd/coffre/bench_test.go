@@ -139,7 +139,9 @@ func BenchmarkThroughput(b *testing.B) {
 	files := benchFiles(b, func(t corpus.Truth, px int) bool { return t.Rendering == "clean" || t.Rendering == "photo" })
 	b.Run("service", func(b *testing.B) {
 		for b.Loop() {
-			srv := startCoffre(b, []string{"COFFRE_DATA_DIR=" + b.TempDir()}, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+			env := []string{"COFFRE_DATA_DIR=" + b.TempDir()}
+			srv := startCoffre(b, env, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+			srv.token = authorize(b, env, "bench")
 			start := time.Now()
 			ids := make([]string, len(files))
 			for i, f := range files {

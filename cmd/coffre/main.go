@@ -12,6 +12,7 @@
 //	coffre journal verify
 //	coffre user add --org NAME --role ROLE --email EMAIL
 //	coffre token create --org NAME --role ROLE
+//	coffre mandate grant --person ID --org NAME --collected HOW
 package main
 
 import (
@@ -34,6 +35,7 @@ var commands = map[string]command{
 	"scan":          {runScan, "lit des documents et affiche leur type, leurs champs et leur validité"},
 	"eval":          {runEval, "mesure la précision du pipeline sur un corpus annoté"},
 	"user":          {runUser, "ajoute un utilisateur (user add --org --role --email ; mot de passe dans COFFRE_PASSWORD)"},
+	"mandate":       {runMandate, "enregistre le mandat qu'une personne donne à un CCAS (mandate grant)"},
 	"token":         {runToken, "crée un jeton d'API (token create --org --role)"},
 	"journal":       {runJournal, "vérifie l'intégrité du journal des opérations (journal verify)"},
 	"flag-expiries": {runFlag, "lève les alertes d'expiration du jour (la tâche quotidienne, à la demande)"},

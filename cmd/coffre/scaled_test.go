@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"net"
 	"net/url"
 	"os/exec"
@@ -87,14 +86,15 @@ func TestServeScaled(t *testing.T) {
 		"COFFRE_REQUEUE_INTERVAL=2s",
 	}
 	api := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "0")
+	api.token = authorize(t, env, "p1")
 	w1 := startCoffre(t, env, "worker", "--workers", "1")
 	startCoffre(t, env, "worker", "--workers", "1")
 
 	files := []string{"avis-002-clean.png", "caf-014-clean.png", "titre-sejour-041-clean.png", "cni-old-031-clean.png",
 		"avis-007-clean.png", "passeport-037-clean.png", "caf-018-clean.png", "cni-new-025-clean.png"}
 	var ids []string
-	for i, f := range files {
-		ids = append(ids, api.upload(t, fmt.Sprintf("p%d", i), corpusFile(f)))
+	for _, f := range files {
+		ids = append(ids, api.upload(t, "p1", corpusFile(f)))
 	}
 	time.Sleep(1500 * time.Millisecond)
 	w1.kill(syscall.SIGKILL) // mid-OCR: its document is taken over after its lease

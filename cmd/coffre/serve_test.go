@@ -35,9 +35,10 @@ func TestMain(m *testing.M) {
 
 // proc is a coffre process started by a test.
 type proc struct {
-	cmd  *exec.Cmd
-	addr string // serve: the API's base URL
-	out  *bytes.Buffer
+	cmd   *exec.Cmd
+	addr  string // serve: the API's base URL
+	out   *bytes.Buffer
+	token string // the API token requests carry (see authorize)
 }
 
 // startCoffre starts `coffre args…` with env, and for serve waits for
@@ -100,10 +101,12 @@ func (p *proc) uploadPages(t testing.TB, person string, pages ...[]byte) string 
 		w.Write(data)
 	}
 	mw.Close()
-	resp, err := http.Post(p.addr+"/api/v1/documents", mw.FormDataContentType(), &body)
+	req, err := http.NewRequest("POST", p.addr+"/api/v1/documents", &body)
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp := p.do(t, req)
 	defer resp.Body.Close()
 	var out struct{ ID, Error string }
 	json.NewDecoder(resp.Body).Decode(&out)
@@ -113,12 +116,24 @@ func (p *proc) uploadPages(t testing.TB, person string, pages ...[]byte) string 
 	return out.ID
 }
 
-func (p *proc) getJSON(t testing.TB, path string, v any) {
+// do sends req with the process's token.
+func (p *proc) do(t testing.TB, req *http.Request) *http.Response {
 	t.Helper()
-	resp, err := http.Get(p.addr + path)
+	req.Header.Set("Authorization", "Bearer "+p.token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp
+}
+
+func (p *proc) getJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	req, err := http.NewRequest("GET", p.addr+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := p.do(t, req)
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(resp.Body)
@@ -164,12 +179,39 @@ func (p *proc) waitDone(t testing.TB, ids []string, timeout time.Duration) map[s
 
 func corpusFile(name string) string { return filepath.Join(corpusDir, name) }
 
+// coffreCmd runs `coffre args…` with env to its end and returns its
+// standard output.
+func coffreCmd(t testing.TB, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "COFFRE_TEST_AS_MAIN=1", "OMP_THREAD_LIMIT=1"), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("coffre %v: %v\n%s", args, err, stderr.String())
+	}
+	return string(out)
+}
+
+// authorize creates, through the commands an administrator uses, a
+// caseworker's API token and the mandates of persons to their CCAS.
+func authorize(t testing.TB, env []string, persons ...string) string {
+	t.Helper()
+	out := strings.Split(strings.TrimSpace(coffreCmd(t, env, "token", "create", "--org", "CCAS de Test", "--role", "caseworker")), "\n")
+	for _, person := range persons {
+		coffreCmd(t, env, "mandate", "grant", "--person", person, "--org", "CCAS de Test", "--collected", "in_person")
+	}
+	return out[len(out)-1]
+}
+
 func TestServeEmbedded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real OCR")
 	}
 	env := []string{"COFFRE_DATA_DIR=" + t.TempDir()}
 	srv := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+	srv.token = authorize(t, env, "p1", "p2")
 	avis := srv.upload(t, "p1", corpusFile("avis-005-photo.jpg"))
 	cni := srv.upload(t, "p1", corpusFile("cni-old-035-photo.jpg"))
 	blurred := srv.upload(t, "p2", corpusFile("caf-020-photo.jpg"))
@@ -197,7 +239,7 @@ func TestServeEmbedded(t *testing.T) {
 		t.Errorf("duplicate_of = %q, want %s", docs[dup].DuplicateOf, avis)
 	}
 
-	resp, err := http.Get(srv.addr + "/metrics")
+	resp, err := http.Get(srv.addr + "/metrics") // monitoring needs no token
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,21 +256,15 @@ func TestServeEmbedded(t *testing.T) {
 	if len(found.Documents) != 1 || found.Documents[0].ID != cni {
 		t.Errorf("search by type, status and person: %+v, want the CNI", found.Documents)
 	}
-	srv.getJSON(t, "/api/v1/documents?q=impots", &found)
+	srv.getJSON(t, "/api/v1/documents?person_id=p1&q=impots", &found)
 	if len(found.Documents) != 1 || found.Documents[0].ID != avis {
 		t.Errorf("text search 'impots': %+v, want the avis (and not its duplicate)", found.Documents)
 	}
 
 	// The daily task, run on a day when the avis has expired too.
-	flag := exec.Command(os.Args[0], "flag-expiries", "--as-of", "2031-01-01")
-	flag.Env = append(append(os.Environ(), "COFFRE_TEST_AS_MAIN=1"), env...)
-	if out, err := flag.CombinedOutput(); err != nil {
-		t.Fatalf("flag-expiries: %v\n%s", err, out)
-	}
-	verify := exec.Command(os.Args[0], "journal", "verify")
-	verify.Env = append(append(os.Environ(), "COFFRE_TEST_AS_MAIN=1"), env...)
-	if out, err := verify.CombinedOutput(); err != nil || !strings.Contains(string(out), "Journal intègre") {
-		t.Errorf("journal verify: %v\n%s", err, out)
+	coffreCmd(t, env, "flag-expiries", "--as-of", "2031-01-01")
+	if out := coffreCmd(t, env, "journal", "verify"); !strings.Contains(out, "Journal intègre") {
+		t.Errorf("journal verify: %s", out)
 	}
 	var alerts struct {
 		Alerts []struct {
@@ -254,12 +290,15 @@ func TestServeRestartLosesNothing(t *testing.T) {
 	}
 	env := []string{"COFFRE_DATA_DIR=" + t.TempDir()}
 	srv := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "1")
+	token := authorize(t, env, "p1")
+	srv.token = token
 	var ids []string
 	for _, f := range []string{"avis-002-clean.png", "caf-014-clean.png", "titre-sejour-041-clean.png"} {
 		ids = append(ids, srv.upload(t, "p1", corpusFile(f)))
 	}
 	srv.kill(syscall.SIGKILL) // mid-OCR of the first, the others queued
 	srv = startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "1")
+	srv.token = token
 	docs := srv.waitDone(t, ids, 2*time.Minute)
 	for _, id := range ids {
 		if d := docs[id]; d.State != "done" || d.Type == "unknown" {
@@ -284,7 +323,9 @@ func TestServeBurst(t *testing.T) {
 	if testing.Short() {
 		t.Skip("500 documents")
 	}
-	srv := startCoffre(t, []string{"COFFRE_DATA_DIR=" + t.TempDir()}, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+	env := []string{"COFFRE_DATA_DIR=" + t.TempDir()}
+	srv := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+	srv.token = authorize(t, env, "p1")
 	const n, clients = 500, 50
 	ids := make([]string, n)
 	var wg sync.WaitGroup
@@ -293,7 +334,7 @@ func TestServeBurst(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := c; i < n; i += clients {
-				ids[i] = srv.uploadPages(t, fmt.Sprintf("p%d", i%37), blankPNG(t, i))
+				ids[i] = srv.uploadPages(t, "p1", blankPNG(t, i))
 			}
 		}()
 	}

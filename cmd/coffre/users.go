@@ -1,6 +1,7 @@
 package main
 
 import (
+	"coffre"
 	"context"
 	"errors"
 	"flag"
@@ -122,4 +123,44 @@ func accessError(err error) string {
 		return "organisation ou utilisateur introuvable"
 	}
 	return "impossible d'enregistrer : vérifiez l'organisation (--org), le rôle (--role) et l'adresse (--email) ; " + err.Error()
+}
+
+// runMandate records the mandate a person gave an organisation's
+// caseworkers to read their documents:
+// `coffre mandate grant --person ID --org NOM --collected in_person|signed_paper|online [--until AAAA-MM-JJ]`.
+func runMandate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "grant" {
+		fmt.Fprintln(stderr, "usage : coffre mandate grant --person ID --org NOM --collected in_person|signed_paper|online [--until AAAA-MM-JJ]")
+		return exitUsage
+	}
+	var person, org, collected, until string
+	st, ok := openAccess(ctx, "mandate grant", args[1:], stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&person, "person", "", "la personne qui donne mandat")
+		fs.StringVar(&org, "org", "", "l'organisation mandatée")
+		fs.StringVar(&collected, "collected", "", "comment le consentement a été recueilli : in_person, signed_paper ou online")
+		fs.StringVar(&until, "until", "", "fin du mandat AAAA-MM-JJ (par défaut : jusqu'à révocation)")
+	})
+	if !ok {
+		return exitUsage
+	}
+	defer st.Close()
+	m := vault.Mandate{PersonID: person, Collected: collected}
+	o, err := st.OrgByName(ctx, org)
+	if err == nil {
+		m.OrgID = o.ID
+	}
+	if err == nil && until != "" {
+		var d coffre.Date
+		if d, err = coffre.ParseDate(until); err == nil {
+			m.Until = d.Time()
+		}
+	}
+	if err == nil {
+		if m, err = st.GrantMandate(ctx, m, time.Now()); err == nil {
+			fmt.Fprintf(stdout, "Mandat enregistré : %s\n", m.ID)
+			return exitOK
+		}
+	}
+	fmt.Fprintln(stderr, "coffre :", accessError(err))
+	return exitFail
 }
