@@ -273,7 +273,6 @@ func TestProbes(t *testing.T) {
 	}
 }
 
-
 // TestJournal: every upload, view, download and search is in the
 // person's journal, in order.
 func TestJournal(t *testing.T) {
