@@ -51,6 +51,7 @@ type Server struct {
 	Queue     Queue
 	Journal   Journal // nil: nothing journaled (tests of other concerns)
 	Auth      Auth
+	Mandates  Mandates
 	Policy    policy.Policy
 	MaxBytes  int64 // per file; default 50 MiB (intake's budget)
 	MaxFiles  int   // per document; default 20 (intake's page budget)
@@ -76,6 +77,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/persons/{id}/documents", s.authed(s.personDocuments))
 	mux.HandleFunc("GET /api/v1/persons/{id}/journal", s.authed(s.personJournal))
 	mux.HandleFunc("GET /api/v1/alerts", s.authed(s.alerts))
+	mux.HandleFunc("GET /api/v1/persons/{id}/mandates", s.authed(s.personMandates))
+	mux.HandleFunc("POST /api/v1/persons/{id}/mandates", s.authed(s.grantMandate))
+	mux.HandleFunc("DELETE /api/v1/persons/{person}/mandates/{id}", s.authed(s.revokeMandate))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.HandleFunc("GET /metrics", s.metrics)

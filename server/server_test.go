@@ -58,7 +58,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	q := &recordingQueue{}
-	s := &Server{Store: st, Originals: originals.Store{Blobs: blobs, Master: master}, Queue: q, Journal: st, Auth: st,
+	s := &Server{Store: st, Originals: originals.Store{Blobs: blobs, Master: master}, Queue: q, Journal: st, Auth: st, Mandates: st,
 		Policy: policy.Default(), MaxBytes: 1 << 20, MaxFiles: 3, Now: time.Now}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -361,5 +361,70 @@ func TestAccess(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 403 {
 		t.Errorf("after revocation: %d, want 403", resp.StatusCode)
+	}
+}
+
+// TestMandatesAPI: an admin records a person's mandate, the person
+// revokes it, and the caseworker's access follows; both are journaled.
+func TestMandatesAPI(t *testing.T) {
+	f := newFixture(t)
+	ctx, now := context.Background(), time.Now()
+	org, err := f.store.OrgByName(ctx, "CCAS de Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := func(u vault.User) string {
+		u, err := f.store.CreateUser(ctx, u, "", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := f.store.CreateToken(ctx, u.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	admin := token(vault.User{OrgID: org.ID, Email: "admin@ccas.fr", Role: vault.RoleAdmin})
+	person := token(vault.User{Email: "p3@exemple.fr", Role: vault.RolePerson, PersonID: "p3"})
+	status := func(token, method, path, body string) int {
+		resp := f.request(t, token, method, path, strings.NewReader(body), "application/json")
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := status(f.caseworker, "POST", "/api/v1/persons/p3/mandates", `{"collected":"in_person"}`); code != 403 {
+		t.Errorf("caseworker grants: %d, want 403", code)
+	}
+	if code := status(admin, "POST", "/api/v1/persons/p3/mandates", `{"collected":"by pigeon"}`); code != 400 {
+		t.Errorf("unknown way of collecting consent: %d, want 400", code)
+	}
+	resp := f.request(t, admin, "POST", "/api/v1/persons/p3/mandates", strings.NewReader(`{"collected":"signed_paper"}`), "application/json")
+	var m struct{ ID string }
+	json.NewDecoder(resp.Body).Decode(&m)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || m.ID == "" {
+		t.Fatalf("admin grants: %d %+v", resp.StatusCode, m)
+	}
+	if code := status(f.caseworker, "GET", "/api/v1/persons/p3/documents", ""); code != 200 {
+		t.Errorf("caseworker under the new mandate: %d, want 200", code)
+	}
+	if code := status(f.caseworker, "DELETE", "/api/v1/persons/p3/mandates/"+m.ID, ""); code != 403 {
+		t.Errorf("caseworker revokes: %d, want 403", code)
+	}
+	if code := status(person, "DELETE", "/api/v1/persons/p3/mandates/"+m.ID, ""); code != 204 {
+		t.Errorf("the person revokes: %d, want 204", code)
+	}
+	if code := status(f.caseworker, "GET", "/api/v1/persons/p3/documents", ""); code != 403 {
+		t.Errorf("caseworker after revocation: %d, want 403", code)
+	}
+	var journal struct{ Entries []struct{ Action, Outcome string } }
+	resp = f.request(t, person, "GET", "/api/v1/persons/p3/journal", nil, "")
+	json.NewDecoder(resp.Body).Decode(&journal)
+	resp.Body.Close()
+	var actions []string
+	for _, e := range journal.Entries {
+		actions = append(actions, e.Action+":"+e.Outcome)
+	}
+	if want := "mandate_grant:ok search:ok mandate_revoke:ok search:denied journal:ok"; strings.Join(actions, " ") != want {
+		t.Errorf("p3's journal %q, want %q", strings.Join(actions, " "), want)
 	}
 }

@@ -61,7 +61,7 @@ func completeServe(complete func() error, cfg *Config) error {
 func newServer(cfg *Config, svc *services, logger *slog.Logger) *server.Server {
 	pol, _ := cfg.policy()
 	return &server.Server{
-		Store: svc.store, Originals: svc.originals, Queue: svc.queue(), Journal: svc.store.(vault.Journal), Auth: svc.store.(vault.Access), Policy: pol,
+		Store: svc.store, Originals: svc.originals, Queue: svc.queue(), Journal: svc.store.(vault.Journal), Auth: svc.store.(vault.Access), Mandates: svc.store.(vault.Access), Policy: pol,
 		MaxBytes: cfg.Limits.MaxBytes, MaxFiles: cfg.Limits.MaxPages, Now: time.Now, Logger: logger,
 		Ready:       func(ctx context.Context) error { return svc.redis.Ping(ctx).Err() },
 		QueueSizes:  svc.queueSizes,
