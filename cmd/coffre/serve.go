@@ -46,7 +46,42 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			defer sched.Shutdown()
 		}
 	}
-	return serveHTTP(ctx, sc.Addr, newServer(&cfg, svc, logger).Handler(), stdout, stderr)
+	welcome := func() {}
+	if svc.embedded {
+		welcome = func() { firstAdmin(ctx, svc.store.(vault.Access), stdout, logger) }
+	}
+	return serveHTTP(ctx, sc.Addr, newServer(&cfg, svc, logger).Handler(), stdout, stderr, welcome)
+}
+
+// firstOrg is the organisation the embedded setup creates on first start.
+const firstOrg = "CCAS"
+
+// firstAdmin creates, on the first start of the embedded setup, an
+// organisation and its administrator, and prints the administrator's API
+// token: without it nobody could use the vault.
+func firstAdmin(ctx context.Context, st vault.Access, stdout io.Writer, logger *slog.Logger) {
+	if _, err := st.OrgByName(ctx, firstOrg); !errors.Is(err, vault.ErrNotFound) {
+		return
+	}
+	now := time.Now()
+	org, err := st.CreateOrg(ctx, firstOrg, now)
+	if err != nil {
+		logger.Error("first start: organisation", "err", err)
+		return
+	}
+	u, err := st.CreateUser(ctx, vault.User{OrgID: org.ID, Email: "admin@" + firstOrg + ".local", Name: "Administrateur", Role: vault.RoleAdmin}, "", now)
+	if err != nil {
+		logger.Error("first start: administrator", "err", err)
+		return
+	}
+	token, err := st.CreateToken(ctx, u.ID, now)
+	if err != nil {
+		logger.Error("first start: token", "err", err)
+		return
+	}
+	fmt.Fprintf(stdout, "Premier démarrage : organisation « %s » et son administrateur créés.\n"+
+		"Jeton d'administration (affiché une seule fois, conservez-le) : %s\n"+
+		"Autres comptes : coffre user add, coffre token create, coffre mandate grant.\n", firstOrg, token)
 }
 
 // completeServe lets serve run without workers (--workers 0).
@@ -70,8 +105,8 @@ func newServer(cfg *Config, svc *services, logger *slog.Logger) *server.Server {
 }
 
 // serveHTTP listens on addr and serves h until ctx is done, then lets
-// requests in flight finish.
-func serveHTTP(ctx context.Context, addr string, h http.Handler, stdout, stderr io.Writer) int {
+// requests in flight finish; welcome runs once the address is printed.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, stdout, stderr io.Writer, welcome func()) int {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "coffre : écoute sur %s impossible : %v\n", addr, err)
@@ -79,6 +114,7 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, stdout, stderr 
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "coffre : service prêt sur http://%s\n", ln.Addr())
+	welcome()
 	if f, ok := stdout.(*os.File); ok {
 		f.Sync()
 	}

@@ -35,10 +35,11 @@ func TestMain(m *testing.M) {
 
 // proc is a coffre process started by a test.
 type proc struct {
-	cmd   *exec.Cmd
-	addr  string // serve: the API's base URL
-	out   *bytes.Buffer
-	token string // the API token requests carry (see authorize)
+	cmd    *exec.Cmd
+	addr   string // serve: the API's base URL
+	out    *bytes.Buffer
+	token  string      // the API token requests carry (see authorize)
+	stdout chan string // what the process printed after its first line
 }
 
 // startCoffre starts `coffre args…` with env, and for serve waits for
@@ -65,7 +66,15 @@ func startCoffre(t testing.TB, env []string, args ...string) *proc {
 	if _, url, ok := strings.Cut(lines.Text(), "service prêt sur "); ok {
 		p.addr = url
 	}
-	go io.Copy(io.Discard, stdout)
+	p.stdout = make(chan string, 100)
+	go func() {
+		for lines.Scan() {
+			select {
+			case p.stdout <- lines.Text():
+			default: // nobody reads it
+			}
+		}
+	}()
 	return p
 }
 
@@ -179,6 +188,22 @@ func (p *proc) waitDone(t testing.TB, ids []string, timeout time.Duration) map[s
 
 func corpusFile(name string) string { return filepath.Join(corpusDir, name) }
 
+// firstAdminToken reads the administrator's token the first start prints.
+func firstAdminToken(t testing.TB, p *proc) string {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case line := <-p.stdout:
+			if _, tok, ok := strings.Cut(line, "conservez-le) : "); ok {
+				return tok
+			}
+		case <-timeout:
+			t.Fatal("the first start printed no administrator token")
+		}
+	}
+}
+
 // coffreCmd runs `coffre args…` with env to its end and returns its
 // standard output.
 func coffreCmd(t testing.TB, env []string, args ...string) string {
@@ -211,6 +236,16 @@ func TestServeEmbedded(t *testing.T) {
 	}
 	env := []string{"COFFRE_DATA_DIR=" + t.TempDir()}
 	srv := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+	// The first start creates an administrator and prints their token,
+	// with which an admin records mandates.
+	srv.token = firstAdminToken(t, srv)
+	req, err := http.NewRequest("POST", srv.addr+"/api/v1/persons/p9/mandates", strings.NewReader(`{"collected":"in_person"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := srv.do(t, req); resp.StatusCode != http.StatusCreated {
+		t.Errorf("the first administrator records a mandate: %s", resp.Status)
+	}
 	srv.token = authorize(t, env, "p1", "p2")
 	avis := srv.upload(t, "p1", corpusFile("avis-005-photo.jpg"))
 	cni := srv.upload(t, "p1", corpusFile("cni-old-035-photo.jpg"))
