@@ -416,7 +416,9 @@ func TestMandatesAPI(t *testing.T) {
 	if code := status(f.caseworker, "GET", "/api/v1/persons/p3/documents", ""); code != 403 {
 		t.Errorf("caseworker after revocation: %d, want 403", code)
 	}
-	var journal struct{ Entries []struct{ Action, Outcome string } }
+	var journal struct {
+		Entries []struct{ Action, Outcome string }
+	}
 	resp = f.request(t, person, "GET", "/api/v1/persons/p3/journal", nil, "")
 	json.NewDecoder(resp.Body).Decode(&journal)
 	resp.Body.Close()
