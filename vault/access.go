@@ -167,6 +167,21 @@ func CheckUser(u User) error {
 	return nil
 }
 
+// NewMandate prepares m for GrantMandate: a new id, no revocation,
+// GrantedAt now when zero, times in UTC to the microsecond (what both
+// stores keep); then checks it.
+func NewMandate(m Mandate, now time.Time) (Mandate, error) {
+	m.ID, m.RevokedAt, m.RevokedBy = NewID(), time.Time{}, ""
+	if m.GrantedAt.IsZero() {
+		m.GrantedAt = now
+	}
+	m.GrantedAt = m.GrantedAt.UTC().Truncate(time.Microsecond)
+	if !m.Until.IsZero() {
+		m.Until = m.Until.UTC().Truncate(time.Microsecond)
+	}
+	return m, CheckMandate(m)
+}
+
 // CheckMandate validates m before GrantMandate, once GrantedAt is set.
 func CheckMandate(m Mandate) error {
 	switch {

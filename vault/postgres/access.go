@@ -178,20 +178,15 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 
 // GrantMandate records m (see vault.Access).
 func (s *Store) GrantMandate(ctx context.Context, m vault.Mandate, now time.Time) (vault.Mandate, error) {
-	m.ID, m.RevokedAt, m.RevokedBy = vault.NewID(), time.Time{}, ""
-	if m.GrantedAt.IsZero() {
-		m.GrantedAt = now
-	}
-	m.GrantedAt = utc(m.GrantedAt)
-	var until any // NULL = no end
-	if !m.Until.IsZero() {
-		m.Until = utc(m.Until)
-		until = m.Until
-	}
-	if err := vault.CheckMandate(m); err != nil {
+	m, err := vault.NewMandate(m, now)
+	if err != nil {
 		return vault.Mandate{}, fmt.Errorf("vault/postgres: grant mandate: %w", err)
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	var until any // NULL = no end
+	if !m.Until.IsZero() {
+		until = m.Until
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := exists(ctx, tx, lockOrg, m.OrgID, "org"); err != nil {
 			return err
 		}

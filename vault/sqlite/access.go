@@ -184,20 +184,15 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 
 // GrantMandate records m (see vault.Access).
 func (s *Store) GrantMandate(ctx context.Context, m vault.Mandate, now time.Time) (vault.Mandate, error) {
-	m.ID, m.RevokedAt, m.RevokedBy = vault.NewID(), time.Time{}, ""
-	if m.GrantedAt.IsZero() {
-		m.GrantedAt = now
-	}
-	m.GrantedAt = utc(m.GrantedAt)
-	until := ""
-	if !m.Until.IsZero() {
-		m.Until = utc(m.Until)
-		until = timestamp(m.Until)
-	}
-	if err := vault.CheckMandate(m); err != nil {
+	m, err := vault.NewMandate(m, now)
+	if err != nil {
 		return vault.Mandate{}, fmt.Errorf("vault/sqlite: grant mandate: %w", err)
 	}
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	until := ""
+	if !m.Until.IsZero() {
+		until = timestamp(m.Until)
+	}
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, orgExists, m.OrgID).Scan(&n); err != nil {
 			return err
