@@ -14,11 +14,12 @@ import (
 // reads a person's documents only under a mandate the person gave.
 type Auth interface {
 	UserByToken(ctx context.Context, token string) (vault.User, error)
+	UserBySession(ctx context.Context, id string, now time.Time) (vault.User, error)
 	MayRead(ctx context.Context, u vault.User, personID string, now time.Time) (bool, error)
 }
 
 const (
-	msgUnauthenticated = "Identification requise : envoyez votre jeton d'accès (en-tête Authorization: Bearer …)."
+	msgUnauthenticated = "Identification requise : connectez-vous, ou envoyez votre jeton d'accès (en-tête Authorization: Bearer …)."
 	msgForbidden       = "Accès refusé : la personne n'a pas donné mandat pour que vous consultiez ses documents."
 	msgNoUpload        = "Accès refusé : votre rôle ne permet pas de déposer des documents pour cette personne."
 	msgNeedPerson      = "Indiquez la personne (person_id) dont vous consultez les documents."
@@ -27,16 +28,11 @@ const (
 // handler is an API handler for an identified user.
 type handler func(w http.ResponseWriter, r *http.Request, u vault.User)
 
-// authed identifies the caller before h: API tokens for now (sessions
-// come with the web interface).
+// authed identifies the caller before h, by API token or, from a
+// browser, by session cookie.
 func (s *Server) authed(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
-			s.fail(w, r, http.StatusUnauthorized, msgUnauthenticated, nil)
-			return
-		}
-		u, err := s.Auth.UserByToken(r.Context(), token)
+		u, err := s.identify(r)
 		if errors.Is(err, vault.ErrUnauthorized) {
 			s.fail(w, r, http.StatusUnauthorized, msgUnauthenticated, nil)
 			return
@@ -47,6 +43,18 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 		}
 		h(w, r, u)
 	}
+}
+
+// identify returns the user behind r's Bearer token or session cookie;
+// ErrUnauthorized when there is neither or it is not valid.
+func (s *Server) identify(r *http.Request) (vault.User, error) {
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
+		return s.Auth.UserByToken(r.Context(), token)
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return s.Auth.UserBySession(r.Context(), c.Value, s.Now())
+	}
+	return vault.User{}, vault.ErrUnauthorized
 }
 
 // mayRead answers 403 (and journals the refusal) unless u may read
@@ -74,4 +82,24 @@ func mayUpload(u vault.User, personID string) bool {
 		return u.PersonID == personID
 	}
 	return u.OrgID != ""
+}
+
+// userView is a user as the API shows them: never a password hash.
+type userView struct {
+	ID       string     `json:"id"`
+	OrgID    string     `json:"org_id,omitempty"`
+	Email    string     `json:"email,omitempty"`
+	Name     string     `json:"name"`
+	Role     vault.Role `json:"role"`
+	PersonID string     `json:"person_id,omitempty"`
+	Disabled bool       `json:"disabled,omitempty"`
+}
+
+func viewUser(u vault.User) userView {
+	return userView{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, PersonID: u.PersonID, Disabled: u.Disabled}
+}
+
+// me tells the caller who they are, for the web interface's menus.
+func (s *Server) me(w http.ResponseWriter, r *http.Request, u vault.User) {
+	writeJSON(w, http.StatusOK, viewUser(u))
 }

@@ -55,8 +55,10 @@ type Server struct {
 	Policy    policy.Policy
 	MaxBytes  int64 // per file; default 50 MiB (intake's budget)
 	MaxFiles  int   // per document; default 20 (intake's page budget)
-	Now       func() time.Time
-	Logger    *slog.Logger // ids and codes only: never a name or a number read from a document
+	// UploadLimit, when set, limits uploads per user and per address.
+	UploadLimit *Limiter
+	Now         func() time.Time
+	Logger      *slog.Logger // ids and codes only: never a name or a number read from a document
 	// Ready reports whether the services behind the API (the queue's
 	// Redis) answer; the database is pinged through Store.
 	Ready func(context.Context) error
@@ -69,13 +71,18 @@ type Server struct {
 
 // Handler returns the API's routes.
 func (s *Server) Handler() http.Handler {
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v1/me", s.authed(s.me))
 	mux.HandleFunc("POST /api/v1/documents", s.authed(s.upload))
 	mux.HandleFunc("GET /api/v1/documents", s.authed(s.search))
 	mux.HandleFunc("GET /api/v1/documents/{id}", s.authed(s.document))
 	mux.HandleFunc("GET /api/v1/documents/{id}/file", s.authed(s.file))
 	mux.HandleFunc("GET /api/v1/persons/{id}/documents", s.authed(s.personDocuments))
 	mux.HandleFunc("GET /api/v1/persons/{id}/journal", s.authed(s.personJournal))
+	mux.HandleFunc("GET /api/v1/persons/{id}/export", s.authed(s.export))
 	mux.HandleFunc("GET /api/v1/alerts", s.authed(s.alerts))
 	mux.HandleFunc("GET /api/v1/persons/{id}/mandates", s.authed(s.personMandates))
 	mux.HandleFunc("POST /api/v1/persons/{id}/mandates", s.authed(s.grantMandate))

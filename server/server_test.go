@@ -131,6 +131,10 @@ func (f *fixture) get(t testing.TB, path string, v any) {
 
 type part struct{ name, value string }
 
+// page is a file part the upload accepts: a PDF header is enough, the
+// API does not decode (the workers do).
+func page(content string) part { return part{"file", "%PDF-1.4\n" + content} }
+
 func (f *fixture) upload(t *testing.T, parts ...part) (int, map[string]any) {
 	t.Helper()
 	var body bytes.Buffer
@@ -153,7 +157,7 @@ func (f *fixture) upload(t *testing.T, parts ...part) (int, map[string]any) {
 
 func TestUpload(t *testing.T) {
 	f := newFixture(t)
-	code, out := f.upload(t, part{"person_id", "p1"}, part{"file", "recto"}, part{"file", "verso"})
+	code, out := f.upload(t, part{"person_id", "p1"}, page("recto"), page("verso"))
 	if code != http.StatusAccepted || out["state"] != "received" || out["pages"] != 2.0 {
 		t.Fatalf("upload: %d %v, want 202 received with 2 pages", code, out)
 	}
@@ -162,21 +166,21 @@ func TestUpload(t *testing.T) {
 		t.Errorf("queued %v, want [%s]", f.queue.ids, id)
 	}
 	// The original comes back, decrypted, page by page.
-	for page, want := range map[string]string{"1": "recto", "2": "verso"} {
-		resp := f.request(t, f.caseworker, "GET", "/api/v1/documents/"+id+"/file?page="+page, nil, "")
+	for n, want := range map[string]string{"1": page("recto").value, "2": page("verso").value} {
+		resp := f.request(t, f.caseworker, "GET", "/api/v1/documents/"+id+"/file?page="+n, nil, "")
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if string(b) != want || resp.Header.Get("Cache-Control") != "no-store" {
-			t.Errorf("page %s = %q (%s), want %q, not cached", page, b, resp.Header.Get("Cache-Control"), want)
+			t.Errorf("page %s = %q (%s), want %q, not cached", n, b, resp.Header.Get("Cache-Control"), want)
 		}
 	}
 	// The same bytes again for the same person: linked, not queued.
-	code, dup := f.upload(t, part{"person_id", "p1"}, part{"file", "recto"}, part{"file", "verso"})
+	code, dup := f.upload(t, part{"person_id", "p1"}, page("recto"), page("verso"))
 	if code != http.StatusAccepted || dup["duplicate_of"] != id || len(f.queue.ids) != 1 {
 		t.Errorf("duplicate: %d %v, queued %d; want 202 duplicate_of %s, not queued", code, dup, len(f.queue.ids), id)
 	}
 	// For another person they are another document.
-	if _, other := f.upload(t, part{"person_id", "p2"}, part{"file", "recto"}, part{"file", "verso"}); other["duplicate_of"] != nil {
+	if _, other := f.upload(t, part{"person_id", "p2"}, page("recto"), page("verso")); other["duplicate_of"] != nil {
 		t.Errorf("another person's upload linked as a duplicate: %v", other)
 	}
 }
@@ -190,13 +194,15 @@ func TestUploadRefused(t *testing.T) {
 		code  int
 		says  string
 	}{
-		{"no person", []part{{"file", "x"}}, 400, "personne"},
-		{"bad person id", []part{{"person_id", "../etc"}, {"file", "x"}}, 400, "personne"},
+		{"no person", []part{page("x")}, 400, "personne"},
+		{"bad person id", []part{{"person_id", "../etc"}, page("x")}, 400, "personne"},
 		{"no file", []part{{"person_id", "p1"}}, 400, "Aucun fichier"},
 		{"empty file", []part{{"person_id", "p1"}, {"file", ""}}, 400, "vide"},
 		{"too large", []part{{"person_id", "p1"}, {"file", big}}, 413, "dépasse"},
-		{"too many files", []part{{"person_id", "p1"}, {"file", "1"}, {"file", "2"}, {"file", "3"}, {"file", "4"}}, 413, "Trop de fichiers"},
-		{"unknown queue", []part{{"person_id", "p1"}, {"queue", "vip"}, {"file", "x"}}, 400, "File inconnue"},
+		{"too many files", []part{{"person_id", "p1"}, page("1"), page("2"), page("3"), page("4")}, 413, "Trop de fichiers"},
+		{"unknown queue", []part{{"person_id", "p1"}, {"queue", "vip"}, page("x")}, 400, "File inconnue"},
+		{"web page", []part{{"person_id", "p1"}, {"file", "<!DOCTYPE html><html><body>x</body></html>"}}, 415, "non pris en charge (html)"},
+		{"second file not a document", []part{{"person_id", "p1"}, page("x"), {"file", "PK\x03\x04\x14\x00\x00\x00"}}, 415, "Fichier 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out := f.upload(t, tc.parts...)
@@ -212,7 +218,7 @@ func TestUploadRefused(t *testing.T) {
 
 func TestDocumentAndSearch(t *testing.T) {
 	f := newFixture(t)
-	_, out := f.upload(t, part{"person_id", "p1"}, part{"file", "avis"})
+	_, out := f.upload(t, part{"person_id", "p1"}, page("avis"))
 	id := out["id"].(string)
 	ctx := context.Background()
 	now := time.Now()
@@ -277,9 +283,9 @@ func TestProbes(t *testing.T) {
 // person's journal, in order.
 func TestJournal(t *testing.T) {
 	f := newFixture(t)
-	_, out := f.upload(t, part{"person_id", "p1"}, part{"file", "recto"})
+	_, out := f.upload(t, part{"person_id", "p1"}, page("recto"))
 	id := out["id"].(string)
-	f.upload(t, part{"person_id", "p2"}, part{"file", "autre"})
+	f.upload(t, part{"person_id", "p2"}, page("autre"))
 	var doc map[string]any
 	f.get(t, "/api/v1/documents/"+id, &doc)
 	f.request(t, f.caseworker, "GET", "/api/v1/documents/"+id+"/file", nil, "").Body.Close()
@@ -309,9 +315,9 @@ func TestJournal(t *testing.T) {
 // once.
 func TestAccess(t *testing.T) {
 	f := newFixture(t)
-	_, out := f.upload(t, part{"person_id", "p1"}, part{"file", "a"})
+	_, out := f.upload(t, part{"person_id", "p1"}, page("a"))
 	mine := out["id"].(string)
-	_, out = f.upload(t, part{"person_id", "p2"}, part{"file", "b"})
+	_, out = f.upload(t, part{"person_id", "p2"}, page("b"))
 	other := out["id"].(string)
 	for _, tc := range []struct {
 		name, token, path string

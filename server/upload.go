@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"regexp"
 
 	"github.com/gabriel-vasile/mimetype"
 
+	"coffre"
+	"coffre/intake"
 	"coffre/vault"
 )
 
@@ -24,6 +27,7 @@ const (
 	msgTooMany    = "Trop de fichiers pour un seul document (%d au plus) : envoyez seulement les pages utiles."
 	msgBadForm    = "Envoi incomplet ou mal formé : renvoyez le document."
 	msgBadQueue   = "File inconnue : « interactive » ou « bulk »."
+	msgSlowDown   = "Trop d'envois en peu de temps : attendez une minute puis recommencez."
 	defaultMaxMiB = 50
 )
 
@@ -33,6 +37,11 @@ var personIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // and one file part per page, in order), sealed and on disk, and answers
 // 202 at once; the workers read it.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, u vault.User) {
+	if s.UploadLimit != nil && (!s.UploadLimit.Allow("user:"+u.ID, s.Now()) || !s.UploadLimit.Allow("addr:"+clientAddr(r), s.Now())) {
+		w.Header().Set("Retry-After", "60")
+		s.fail(w, r, http.StatusTooManyRequests, msgSlowDown, nil)
+		return
+	}
 	form, code, msg := s.readUpload(w, r)
 	if msg != "" {
 		s.fail(w, r, code, msg, nil)
@@ -144,9 +153,23 @@ func (s *Server) readPart(part *multipart.Part, form *uploadForm, maxBytes int64
 		case len(data) == 0:
 			return http.StatusBadRequest, fmt.Sprintf(msgEmptyFile, n)
 		}
+		if err := intake.Accepts(data); err != nil {
+			return http.StatusUnsupportedMediaType, fmt.Sprintf("Fichier %d : %s", n, coffre.ErrorMessage(err))
+		}
 		form.files = append(form.files, data)
 	}
 	return 0, ""
+}
+
+// clientAddr is the address limits count by: the peer's IP. Behind a
+// reverse proxy every request shares the proxy's, so the proxy should
+// limit by address itself (README, Security).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 func (s *Server) limits() (int64, int) {
