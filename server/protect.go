@@ -67,6 +67,9 @@ func NewLimiter(every time.Duration, burst int) *Limiter {
 	return &Limiter{every: every, burst: burst, buckets: make(map[string]*rate.Limiter)}
 }
 
+// allow is Allow on a limiter that may be nil, which allows everything.
+func (l *Limiter) allow(key string, now time.Time) bool { return l == nil || l.Allow(key, now) }
+
 // Allow reports whether key may act at now, and counts it if so.
 func (l *Limiter) Allow(key string, now time.Time) bool {
 	l.mu.Lock()

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"coffre/vault"
 )
 
 func TestProtect(t *testing.T) {
@@ -61,5 +63,25 @@ func TestLimiter(t *testing.T) {
 	l.Allow("b", now.Add(time.Hour)) // sweeps: both buckets are full again by then
 	if n := len(l.buckets); n != 1 {
 		t.Fatalf("%d buckets kept after the sweep, want 1 (the one just used)", n)
+	}
+}
+
+// TestUploadRateLimit: past its burst a user is told to wait; another
+// user is not.
+func TestUploadRateLimit(t *testing.T) {
+	f := newFixture(t)
+	f.server.UploadsPerUser = NewLimiter(time.Minute, 2)
+	for i, want := range []int{http.StatusAccepted, http.StatusAccepted, http.StatusTooManyRequests} {
+		code, out := f.upload(t, part{"person_id", "p1"}, page(string(rune('a'+i))))
+		if code != want {
+			t.Fatalf("upload %d: %d %v, want %d", i+1, code, out, want)
+		}
+	}
+	if len(f.queue.ids) != 2 {
+		t.Errorf("%d documents queued, want the 2 accepted", len(f.queue.ids))
+	}
+	tok, _ := f.user(t, "agent2@ccas.fr", vault.RoleAgent)
+	if code, out := f.uploadAs(t, tok, part{"person_id", "p1"}, page("z")); code != http.StatusAccepted {
+		t.Errorf("another agent: %d %v, want 202", code, out)
 	}
 }

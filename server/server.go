@@ -55,8 +55,10 @@ type Server struct {
 	Policy    policy.Policy
 	MaxBytes  int64 // per file; default 50 MiB (intake's budget)
 	MaxFiles  int   // per document; default 20 (intake's page budget)
-	// UploadLimit, when set, limits uploads per user and per address.
-	UploadLimit *Limiter
+	// UploadsPerUser and UploadsPerAddr, when set, limit how often one
+	// user and one address upload. An office behind one address has many
+	// agents: its limit is set higher.
+	UploadsPerUser, UploadsPerAddr *Limiter
 	Now         func() time.Time
 	Logger      *slog.Logger // ids and codes only: never a name or a number read from a document
 	// Ready reports whether the services behind the API (the queue's

@@ -32,9 +32,11 @@ func (q *recordingQueue) Enqueue(_ context.Context, d *vault.Document) error {
 }
 
 type fixture struct {
-	srv   *httptest.Server
-	store *sqlite.Store
-	queue *recordingQueue
+	srv    *httptest.Server
+	server *Server
+	store  *sqlite.Store
+	queue  *recordingQueue
+	org    vault.Org // the CCAS of agent and caseworker
 	// API tokens: an agent, and a caseworker with p1's mandate.
 	agent, caseworker string
 }
@@ -62,37 +64,33 @@ func newFixture(t testing.TB) *fixture {
 		Policy: policy.Default(), MaxBytes: 1 << 20, MaxFiles: 3, Now: time.Now}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, store: st, queue: q}
-	f.agent, f.caseworker = staff(t, st)
+	f := &fixture{srv: srv, server: s, store: st, queue: q}
+	if f.org, err = st.CreateOrg(context.Background(), "CCAS de Test", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.agent, _ = f.user(t, "agent@ccas.fr", vault.RoleAgent)
+	var cw vault.User
+	f.caseworker, cw = f.user(t, "cw@ccas.fr", vault.RoleCaseworker)
+	if _, err := st.GrantMandate(context.Background(), vault.Mandate{PersonID: "p1", OrgID: f.org.ID, GranteeID: cw.ID, Collected: vault.CollectedInPerson}, time.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
 	return f
 }
 
-// staff creates a CCAS with an agent and a caseworker whom person p1 gave
-// a mandate, and returns their API tokens.
-func staff(t testing.TB, st *sqlite.Store) (agent, caseworker string) {
+// user creates a user of the fixture's organisation and returns an API
+// token of theirs.
+func (f *fixture) user(t testing.TB, email string, role vault.Role) (string, vault.User) {
 	t.Helper()
 	ctx, now := context.Background(), time.Now()
-	org, err := st.CreateOrg(ctx, "CCAS de Test", now)
+	u, err := f.store.CreateUser(ctx, vault.User{OrgID: f.org.ID, Email: email, Role: role}, "", now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := func(email string, role vault.Role) (string, vault.User) {
-		u, err := st.CreateUser(ctx, vault.User{OrgID: org.ID, Email: email, Role: role}, "", now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, err := st.CreateToken(ctx, u.ID, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok, u
-	}
-	agent, _ = token("agent@ccas.fr", vault.RoleAgent)
-	caseworker, cw := token("cw@ccas.fr", vault.RoleCaseworker)
-	if _, err := st.GrantMandate(ctx, vault.Mandate{PersonID: "p1", OrgID: org.ID, GranteeID: cw.ID, Collected: vault.CollectedInPerson}, now.Add(-time.Minute)); err != nil {
+	tok, err := f.store.CreateToken(ctx, u.ID, now)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return agent, caseworker
+	return tok, u
 }
 
 // request sends a request with token and returns the answer.
@@ -137,6 +135,12 @@ func page(content string) part { return part{"file", "%PDF-1.4\n" + content} }
 
 func (f *fixture) upload(t *testing.T, parts ...part) (int, map[string]any) {
 	t.Helper()
+	return f.uploadAs(t, f.agent, parts...)
+}
+
+// uploadAs uploads parts with token.
+func (f *fixture) uploadAs(t *testing.T, token string, parts ...part) (int, map[string]any) {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for _, p := range parts {
@@ -148,7 +152,7 @@ func (f *fixture) upload(t *testing.T, parts ...part) (int, map[string]any) {
 		}
 	}
 	mw.Close()
-	resp := f.request(t, f.agent, "POST", "/api/v1/documents", &body, mw.FormDataContentType())
+	resp := f.request(t, token, "POST", "/api/v1/documents", &body, mw.FormDataContentType())
 	defer resp.Body.Close()
 	var out map[string]any
 	json.NewDecoder(resp.Body).Decode(&out)

@@ -37,7 +37,7 @@ var personIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // and one file part per page, in order), sealed and on disk, and answers
 // 202 at once; the workers read it.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, u vault.User) {
-	if s.UploadLimit != nil && (!s.UploadLimit.Allow("user:"+u.ID, s.Now()) || !s.UploadLimit.Allow("addr:"+clientAddr(r), s.Now())) {
+	if !s.UploadsPerUser.allow(u.ID, s.Now()) || !s.UploadsPerAddr.allow(clientAddr(r), s.Now()) {
 		w.Header().Set("Retry-After", "60")
 		s.fail(w, r, http.StatusTooManyRequests, msgSlowDown, nil)
 		return

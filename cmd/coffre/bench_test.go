@@ -139,7 +139,7 @@ func BenchmarkThroughput(b *testing.B) {
 	files := benchFiles(b, func(t corpus.Truth, px int) bool { return t.Rendering == "clean" || t.Rendering == "photo" })
 	b.Run("service", func(b *testing.B) {
 		for b.Loop() {
-			env := []string{"COFFRE_DATA_DIR=" + b.TempDir()}
+			env := []string{"COFFRE_DATA_DIR=" + b.TempDir(), "COFFRE_UPLOAD_LIMIT=0"}
 			srv := startCoffre(b, env, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
 			srv.token = authorize(b, env, "bench")
 			start := time.Now()

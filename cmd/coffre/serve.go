@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -46,20 +47,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			defer sched.Shutdown()
 		}
 	}
-	welcome := func() {}
+	welcome := func(string) {}
 	if svc.embedded {
-		welcome = func() { firstAdmin(ctx, svc.store.(vault.Access), stdout, logger) }
+		welcome = func(addr string) { firstAdmin(ctx, svc.store.(vault.Access), addr, stdout, logger) }
 	}
-	return serveHTTP(ctx, sc.Addr, newServer(&cfg, svc, logger).Handler(), stdout, stderr, welcome)
+	return serveHTTP(ctx, sc.Addr, server.Protect(newServer(&cfg, sc, svc, logger).Handler()), stdout, stderr, welcome)
 }
 
-// firstOrg is the organisation the embedded setup creates on first start.
-const firstOrg = "CCAS"
+// firstOrg is the organisation the embedded setup creates on first start,
+// with its administrator firstAdminEmail.
+const (
+	firstOrg        = "CCAS"
+	firstAdminEmail = "admin@ccas.local"
+)
 
 // firstAdmin creates, on the first start of the embedded setup, an
 // organisation and its administrator, and prints the administrator's API
 // token: without it nobody could use the vault.
-func firstAdmin(ctx context.Context, st vault.Access, stdout io.Writer, logger *slog.Logger) {
+func firstAdmin(ctx context.Context, st vault.Access, addr string, stdout io.Writer, logger *slog.Logger) {
 	if _, err := st.OrgByName(ctx, firstOrg); !errors.Is(err, vault.ErrNotFound) {
 		return
 	}
@@ -69,7 +74,8 @@ func firstAdmin(ctx context.Context, st vault.Access, stdout io.Writer, logger *
 		logger.Error("first start: organisation", "err", err)
 		return
 	}
-	u, err := st.CreateUser(ctx, vault.User{OrgID: org.ID, Email: "admin@" + firstOrg + ".local", Name: "Administrateur", Role: vault.RoleAdmin}, "", now)
+	password := rand.Text()
+	u, err := st.CreateUser(ctx, vault.User{OrgID: org.ID, Email: firstAdminEmail, Name: "Administrateur", Role: vault.RoleAdmin}, password, now)
 	if err != nil {
 		logger.Error("first start: administrator", "err", err)
 		return
@@ -80,8 +86,9 @@ func firstAdmin(ctx context.Context, st vault.Access, stdout io.Writer, logger *
 		return
 	}
 	fmt.Fprintf(stdout, "Premier démarrage : organisation « %s » et son administrateur créés.\n"+
-		"Jeton d'administration (affiché une seule fois, conservez-le) : %s\n"+
-		"Autres comptes : coffre user add, coffre token create, coffre mandate grant.\n", firstOrg, token)
+		"Connectez-vous sur http://%s/connexion avec l'adresse %s et le mot de passe %s (affiché une seule fois : notez-le, puis changez-le).\n"+
+		"Jeton d'administration pour l'API (affiché une seule fois, conservez-le) : %s\n"+
+		"Autres comptes : coffre user add, coffre token create, coffre mandate grant.\n", firstOrg, addr, firstAdminEmail, password, token)
 }
 
 // completeServe lets serve run without workers (--workers 0).
@@ -93,9 +100,15 @@ func completeServe(complete func() error, cfg *Config) error {
 	return complete()
 }
 
-func newServer(cfg *Config, svc *services, logger *slog.Logger) *server.Server {
+func newServer(cfg *Config, sc serviceConfig, svc *services, logger *slog.Logger) *server.Server {
 	pol, _ := cfg.policy()
+	var perUser, perAddr *server.Limiter
+	if n := sc.UploadsPerMinute; n > 0 {
+		perUser = server.NewLimiter(time.Minute/time.Duration(n), n)
+		perAddr = server.NewLimiter(time.Minute/time.Duration(10*n), 10*n)
+	}
 	return &server.Server{
+		UploadsPerUser: perUser, UploadsPerAddr: perAddr,
 		Store: svc.store, Originals: svc.originals, Queue: svc.queue(), Journal: svc.store.(vault.Journal), Auth: svc.store.(vault.Access), Mandates: svc.store.(vault.Access), Policy: pol,
 		MaxBytes: cfg.Limits.MaxBytes, MaxFiles: cfg.Limits.MaxPages, Now: time.Now, Logger: logger,
 		Ready:       func(ctx context.Context) error { return svc.redis.Ping(ctx).Err() },
@@ -106,15 +119,17 @@ func newServer(cfg *Config, svc *services, logger *slog.Logger) *server.Server {
 
 // serveHTTP listens on addr and serves h until ctx is done, then lets
 // requests in flight finish; welcome runs once the address is printed.
-func serveHTTP(ctx context.Context, addr string, h http.Handler, stdout, stderr io.Writer, welcome func()) int {
+func serveHTTP(ctx context.Context, addr string, h http.Handler, stdout, stderr io.Writer, welcome func(addr string)) int {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "coffre : écoute sur %s impossible : %v\n", addr, err)
 		return exitFail
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// A slow phone on 3G may take minutes to send 50 MB; what it may not
+	// do is hold a connection open while sending nothing.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "coffre : service prêt sur http://%s\n", ln.Addr())
-	welcome()
+	welcome(ln.Addr().String())
 	if f, ok := stdout.(*os.File); ok {
 		f.Sync()
 	}

@@ -57,7 +57,10 @@ func startCoffre(t testing.TB, env []string, args ...string) *proc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { p.kill(syscall.SIGKILL) })
+	t.Cleanup(func() {
+		p.kill(syscall.SIGKILL)
+		checkLogs(t, args, p.out.Bytes())
+	})
 	lines := bufio.NewScanner(stdout)
 	if !lines.Scan() {
 		cmd.Wait()
@@ -216,6 +219,7 @@ func coffreCmd(t testing.TB, env []string, args ...string) string {
 	if err != nil {
 		t.Fatalf("coffre %v: %v\n%s", args, err, stderr.String())
 	}
+	checkLogs(t, args, stderr.Bytes())
 	return string(out)
 }
 
@@ -358,7 +362,7 @@ func TestServeBurst(t *testing.T) {
 	if testing.Short() {
 		t.Skip("500 documents")
 	}
-	env := []string{"COFFRE_DATA_DIR=" + t.TempDir()}
+	env := []string{"COFFRE_DATA_DIR=" + t.TempDir(), "COFFRE_UPLOAD_LIMIT=0"} // a burst of imports, on purpose
 	srv := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
 	srv.token = authorize(t, env, "p1")
 	const n, clients = 500, 50

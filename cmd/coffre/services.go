@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +48,10 @@ type serviceConfig struct {
 	// (COFFRE_REQUEUE_INTERVAL, default 1m); a document waits two
 	// intervals in the queue before it is checked.
 	RequeueInterval time.Duration
+	// UploadsPerMinute is how many uploads one user may make in a minute
+	// (COFFRE_UPLOAD_LIMIT, default 60; 0: no limit); one address, ten
+	// times as many.
+	UploadsPerMinute int
 }
 
 func (s *serviceConfig) flags(fs *flag.FlagSet) {
@@ -59,6 +64,10 @@ func (s *serviceConfig) flags(fs *flag.FlagSet) {
 	s.PageTimeout = envDuration("COFFRE_PAGE_TIMEOUT", workers.DefaultPageTimeout)
 	s.RequeueInterval = envDuration("COFFRE_REQUEUE_INTERVAL", time.Minute)
 	s.MetricsAddr = os.Getenv("COFFRE_METRICS_ADDR")
+	s.UploadsPerMinute = 60
+	if n, err := strconv.Atoi(os.Getenv("COFFRE_UPLOAD_LIMIT")); err == nil && n >= 0 {
+		s.UploadsPerMinute = n
+	}
 }
 
 func envDuration(name string, def time.Duration) time.Duration {
