@@ -37,7 +37,7 @@ type Org struct {
 type User struct {
 	ID       string
 	OrgID    string // "" only for RolePerson
-	Email    string // unique regardless of case, kept as given
+	Email    string // unique regardless of case, kept as given; "" only for RolePerson
 	Name     string
 	Role     Role
 	PersonID string // for RolePerson: the person they are
@@ -115,6 +115,36 @@ type Access interface {
 	// MayRead reports whether u may read personID's documents at now:
 	// see MandateAllows.
 	MayRead(ctx context.Context, u User, personID string, now time.Time) (bool, error)
+
+	// CreatePerson registers p (see NewPerson: its ID is set when empty,
+	// and CreatedAt) and returns it as stored. An ID already taken is
+	// ErrConflict; an unknown OrgID is ErrNotFound.
+	CreatePerson(ctx context.Context, p Person, now time.Time) (Person, error)
+	// GetPerson returns person id, or ErrNotFound.
+	GetPerson(ctx context.Context, id string) (Person, error)
+	// FindPersons returns the persons visible to orgID (see
+	// PersonVisible; only the registered ones have a name) whose NameKey
+	// contains text's, ordered by NameKey, at most limit
+	// (DefaultPersonsLimit when not positive).
+	FindPersons(ctx context.Context, orgID, text string, limit int) ([]Person, error)
+	// PersonVisible reports whether orgID knows personID: it registered
+	// the person, or the person ever gave it a mandate (revoked or
+	// expired included). The API answers 404 for a person invisible to
+	// the caller's organisation, 403 for one visible without a mandate.
+	PersonVisible(ctx context.Context, orgID, personID string) (bool, error)
+	// UserByPerson returns the account (RolePerson) of personID, or
+	// ErrNotFound. A person has at most one: CreateUser of a second is
+	// ErrConflict.
+	UserByPerson(ctx context.Context, personID string) (User, error)
+	// CreateAccessLink returns the token of a new access link of user
+	// userID, usable once until now+ttl (ErrNotFound if there is no such
+	// user). Only its TokenHash is stored. It lets a person without an
+	// email, or a password, log in.
+	CreateAccessLink(ctx context.Context, userID string, ttl time.Duration, now time.Time) (token string, err error)
+	// UseAccessLink deletes the link of token and returns its enabled
+	// user; a link unknown, already used, expired at now, or of a
+	// disabled user is ErrUnauthorized. Of two uses at once, one wins.
+	UseAccessLink(ctx context.Context, token string, now time.Time) (User, error)
 }
 
 // MayReadSelf reports whether u's role alone decides whether u may read
@@ -152,10 +182,11 @@ func MandateAllows(m Mandate, u User, now time.Time) bool {
 // whose lower() folds only ASCII in SQLite.
 func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-// CheckUser validates u before CreateUser.
+// CheckUser validates u before CreateUser. A person may have no email:
+// they log in through access links (CreateAccessLink).
 func CheckUser(u User) error {
 	switch {
-	case EmailKey(u.Email) == "":
+	case EmailKey(u.Email) == "" && u.Role != RolePerson:
 		return errors.New("user without an email")
 	case u.Role != RoleAdmin && u.Role != RoleAgent && u.Role != RoleCaseworker && u.Role != RolePerson:
 		return fmt.Errorf("user with unknown role %q", u.Role)
@@ -261,6 +292,7 @@ func CheckPassword(encoded, password string) bool {
 const (
 	TokenPrefix   = "cft_" // API tokens
 	SessionPrefix = "cfs_" // session ids
+	LinkPrefix    = "cfl_" // access links' tokens
 )
 
 // NewToken returns a new secret: prefix then 32 random bytes in

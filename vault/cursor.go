@@ -24,6 +24,7 @@ const (
 	CauseDuplicate = "Doublon d'un document déjà reçu"
 	CauseClaimed   = "Analyse commencée"
 	CauseReclaimed = "Analyse reprise : la précédente n'a pas abouti à temps"
+	CauseCorrected = "Corrigé par un agent"
 )
 
 // ErrInvalidQuery is returned by Search for a query it cannot run: a
@@ -76,6 +77,16 @@ func PlanSearch(q Query) (SearchPlan, error) {
 	}
 	if q.Status != "" && q.AsOf.IsZero() {
 		return SearchPlan{}, fmt.Errorf("%w: status %q needs AsOf", ErrInvalidQuery, q.Status)
+	}
+	if q.Reader != nil {
+		if q.Reader.OrgID == "" || q.Reader.At.IsZero() {
+			return SearchPlan{}, fmt.Errorf("%w: reader without an organisation or a time", ErrInvalidQuery)
+		}
+		// A copy, in UTC to the microsecond as mandates are stored: the
+		// caller's Query stays as it was.
+		r := *q.Reader
+		r.At = r.At.UTC().Truncate(time.Microsecond)
+		p.Reader = &r
 	}
 	if !q.AsOf.IsZero() {
 		p.SoonUntil = q.AsOf.AddDays(q.SoonDays)

@@ -51,6 +51,14 @@ func (p SearchPlan) SQL(columns string, d Dialect) (string, []any) {
 	if len(p.Words) > 0 {
 		where = append(where, d.MatchClause(arg(d.Match(p.Words))))
 	}
+	if r := p.Reader; r != nil {
+		// The persons whose mandates allow the reader now, as
+		// MandateAllows decides for one mandate.
+		at := d.Time(r.At)
+		where = append(where, "person_id IN (SELECT person_id FROM mandates WHERE org_id = "+arg(r.OrgID)+
+			" AND (grantee_id IS NULL OR grantee_id = "+arg(r.UserID)+") AND granted_at <= "+arg(at)+
+			" AND (until IS NULL OR until > "+arg(at)+") AND revoked_at IS NULL)")
+	}
 	if p.After {
 		where = append(where, "(created_at, id) < ("+arg(d.Time(p.AfterCreated))+", "+arg(p.AfterID)+")")
 	}

@@ -8,7 +8,11 @@
 // vault/postgres (many processes), pass the same conformance suite,
 // vault/vaulttest. The originals live encrypted in a blob store
 // (vault/blob); the store keeps each document's data key wrapped by the
-// master key (vault/seal), so deleting that key row shreds the document.
+// master key (vault/seal), so emptying that key shreds the document:
+// Delete and DeletePerson commit that first, then delete the rows.
+//
+// The same stores implement Access (organisations, users, the persons
+// registry, mandates, sessions and access links) and Journal.
 package vault
 
 import (
@@ -68,6 +72,20 @@ type Document struct {
 	Record       *coffre.Record
 	Text         string // OCR text, for search; never logged
 	SupersededBy string // a newer document of the same type for the same person
+
+	// Corrections are the agents' changes to Record, oldest first; only
+	// Get fills them.
+	Corrections []Correction
+}
+
+// Correction is one change an agent made to a document's record. Old and
+// New are the values as strings, JSON-encoded when they are not strings.
+type Correction struct {
+	Field string // "type", "subtype", or a key of Record.Fields
+	Old   string
+	New   string
+	By    string // the user who corrected
+	At    time.Time
 }
 
 // Page is one stored page of a document.
@@ -107,6 +125,17 @@ type Query struct {
 	SoonDays      int           // policy.ExpiringSoonDays: expiring_soon up to AsOf+SoonDays inclusive
 	Limit         int           // default 50, at most 500
 	Cursor        string        // from the previous Page's Next
+	// Reader, when set, keeps only the documents of persons whose
+	// mandates allow that reader at Reader.At (see MandateAllows): a
+	// search across persons.
+	Reader *Reader
+}
+
+// Reader is a caseworker (or admin) searching across persons. The caller
+// checks the role; the store checks the mandates.
+type Reader struct {
+	OrgID, UserID string
+	At            time.Time
 }
 
 // ResultPage is one page of results: Next is empty on the last one.
@@ -146,6 +175,30 @@ type Store interface {
 	// of (which get no alerts). It returns the alerts raised.
 	FlagExpiries(ctx context.Context, asOf coffre.Date, soonDays int, now time.Time) ([]Alert, error)
 	Alerts(ctx context.Context, personID string, since time.Time) ([]Alert, error)
+	// Delete deletes document id and its duplicates (if id is itself a
+	// duplicate, only it), in two steps: first it commits their wrapped
+	// data keys emptied, which shreds their originals for good even if
+	// what follows fails; then it deletes their rows, events, alerts,
+	// corrections and index entries. It returns the documents deleted,
+	// WrappedKey empty, so that the caller removes their blobs
+	// (originals.Store.Delete). Unknown id is ErrNotFound; after a
+	// failure, calling it again finishes the work. The journal stays.
+	Delete(ctx context.Context, id string, now time.Time) ([]Document, error)
+	// DeletePerson does what Delete does for every document of personID,
+	// then, in the same transaction as the rows, deletes the person's
+	// mandates, their registration (Person) and their account (the
+	// RolePerson user, with its tokens, sessions and access links):
+	// nothing of the person stays but the journal's ids. It returns the
+	// documents deleted; ErrNotFound when there was nothing to delete.
+	DeletePerson(ctx context.Context, personID string, now time.Time) ([]Document, error)
+	// Correct replaces the record of document id by rec (the caller has
+	// applied cs to it and recomputed ExpiresOn), updating what searches
+	// filter on, and appends cs to its corrections (At now when zero). A
+	// needs_review document becomes done, with an event (CauseCorrected).
+	// Only an original (not a duplicate) in state done or needs_review can
+	// be corrected, else ErrConflict; unknown id is ErrNotFound. It
+	// returns the document as Get would.
+	Correct(ctx context.Context, id string, rec coffre.Record, cs []Correction, now time.Time) (*Document, error)
 	// Counts returns the number of documents in each state.
 	Counts(ctx context.Context) (map[State]int, error)
 	Ping(ctx context.Context) error

@@ -72,6 +72,18 @@ func (s Store) File(ctx context.Context, doc *vault.Document, n int) ([]byte, er
 	return f, nil
 }
 
+// Delete removes the files of doc, a document the vault deleted (its key
+// is already shredded: this frees the space). Files already gone are no
+// error, so that a delete interrupted can be done again.
+func (s Store) Delete(ctx context.Context, doc *vault.Document) error {
+	for i := range doc.Pages {
+		if err := s.Blobs.Delete(ctx, key(doc.ID, i+1)); err != nil {
+			return fmt.Errorf("originals: delete file %d of %s: %w", i+1, doc.ID, err)
+		}
+	}
+	return nil
+}
+
 // key shards files by the first two characters of their document id, so
 // that most uploads add a file to an existing directory: a new directory
 // costs one more fsync, of its parent.

@@ -67,3 +67,32 @@ func TestSaveLoad(t *testing.T) {
 		t.Errorf("doc2's key on doc1: err %v, want ErrDecrypt", err)
 	}
 }
+
+// TestShredDelete: once its wrapped key is emptied (what the vault's
+// Delete commits first), a document's files no longer open, blobs still
+// there or not; Delete then removes them, and again without error.
+func TestShredDelete(t *testing.T) {
+	s, root := newStore(t)
+	ctx := context.Background()
+	wrapped, err := s.Save(ctx, "doc1", [][]byte{[]byte("recto"), []byte("verso")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &vault.Document{ID: "doc1", Pages: make([]vault.Page, 2), WrappedKey: wrapped}
+	shredded := &vault.Document{ID: doc.ID, Pages: doc.Pages}
+	if _, err := s.Load(ctx, shredded); !errors.Is(err, seal.ErrDecrypt) {
+		t.Errorf("Load with the key shredded: err %v, want ErrDecrypt", err)
+	}
+	for i := range 2 {
+		if err := s.Delete(ctx, shredded); err != nil {
+			t.Fatalf("Delete #%d: %v", i+1, err)
+		}
+	}
+	if _, err := s.Load(ctx, doc); !errors.Is(err, blob.ErrNotFound) {
+		t.Errorf("Load after Delete, with the key: err %v, want blob.ErrNotFound", err)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil || len(entries) != 0 {
+		t.Errorf("blob directory after Delete: %d entries, %v; want none", len(entries), err)
+	}
+}

@@ -31,12 +31,18 @@ const (
 	userByEmail = `SELECT ` + userColumns + `, u.password_hash FROM users u WHERE u.email_key = $1`
 	userByToken = `SELECT ` + userColumns + ` FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1`
 	userBySess  = `SELECT ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1 AND s.expires_at > $2`
+	userByID    = `SELECT ` + userColumns + ` FROM users u WHERE u.id = $1`
+	userByPers  = `SELECT ` + userColumns + ` FROM users u WHERE u.person_id = $1 AND u.role = 'person'`
 
 	// Tokens and sessions are inserted only for a user that exists, so
 	// that an unknown user is ErrNotFound rather than a foreign key error.
 	insertToken   = `INSERT INTO tokens (hash, user_id, created_at) SELECT $1, id, $2 FROM users WHERE id = $3`
 	insertSession = `INSERT INTO sessions (hash, user_id, created_at, expires_at) SELECT $1, id, $2, $3 FROM users WHERE id = $4`
 	deleteSession = `DELETE FROM sessions WHERE hash = $1`
+	insertLink    = `INSERT INTO access_links (hash, user_id, created_at, expires_at) SELECT $1, id, $2, $3 FROM users WHERE id = $4`
+	// useLink deletes the link whatever its expiry: an expired one is no
+	// use either. Of two uses at once, the second finds no row to delete.
+	useLink = `DELETE FROM access_links WHERE hash = $1 RETURNING user_id, expires_at`
 
 	insertMandate = `INSERT INTO mandates (id, person_id, org_id, grantee_id, granted_at, until, collected)
 	VALUES ($1, $2, $3, $4, $5, $6, $7)`
@@ -89,13 +95,13 @@ func (s *Store) CreateUser(ctx context.Context, u vault.User, password string, n
 				return err
 			}
 		}
-		tag, err := tx.Exec(ctx, insertUser, u.ID, nullable(u.OrgID), u.Email, vault.EmailKey(u.Email), u.Name,
+		tag, err := tx.Exec(ctx, insertUser, u.ID, nullable(u.OrgID), u.Email, nullable(vault.EmailKey(u.Email)), u.Name,
 			string(u.Role), u.PersonID, hash, u.CreatedAt, u.Disabled)
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return fmt.Errorf("email taken: %w", vault.ErrConflict)
+			return fmt.Errorf("email, or the person's account, taken: %w", vault.ErrConflict)
 		}
 		return nil
 	})
@@ -174,6 +180,56 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 		return fmt.Errorf("vault/postgres: delete session: %w", err)
 	}
 	return nil
+}
+
+// UserByPerson returns the account of personID, or ErrNotFound.
+func (s *Store) UserByPerson(ctx context.Context, personID string) (vault.User, error) {
+	u, err := scanUser(s.pool.QueryRow(ctx, userByPers, personID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = vault.ErrNotFound
+	}
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/postgres: user by person %s: %w", personID, err)
+	}
+	return u, nil
+}
+
+// CreateAccessLink returns the token of a new access link of userID,
+// usable once until now+ttl.
+func (s *Store) CreateAccessLink(ctx context.Context, userID string, ttl time.Duration, now time.Time) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("vault/postgres: create access link: ttl %v", ttl)
+	}
+	token := vault.NewToken(vault.LinkPrefix)
+	tag, err := s.pool.Exec(ctx, insertLink, vault.TokenHash(token), utc(now), utc(now.Add(ttl)), userID)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = vault.ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("vault/postgres: create access link: user %s: %w", userID, err)
+	}
+	return token, nil
+}
+
+// UseAccessLink deletes the link of token and returns its enabled user,
+// or ErrUnauthorized.
+func (s *Store) UseAccessLink(ctx context.Context, token string, now time.Time) (vault.User, error) {
+	var (
+		userID  string
+		expires time.Time
+		u       vault.User
+	)
+	err := s.pool.QueryRow(ctx, useLink, vault.TokenHash(token)).Scan(&userID, &expires)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows) || err == nil && !expires.After(now):
+		err = vault.ErrUnauthorized
+	case err == nil:
+		u, err = enabled(scanUser(s.pool.QueryRow(ctx, userByID, userID)))
+	}
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/postgres: use access link: %w", err)
+	}
+	return u, nil
 }
 
 // GrantMandate records m (see vault.Access).

@@ -99,12 +99,15 @@ func event(ctx context.Context, tx pgx.Tx, id string, from, to vault.State, caus
 	return err
 }
 
-// Get returns the document id.
+// Get returns the document id, with its corrections. Its two reads run in
+// one repeatable-read transaction, so that they agree.
 func (s *Store) Get(ctx context.Context, id string) (*vault.Document, error) {
-	d, err := scanDocument(s.pool.QueryRow(ctx, selectDocument, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = vault.ErrNotFound
-	}
+	var d *vault.Document
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) (err error) {
+		d, err = get(ctx, tx, id)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("vault/postgres: get %s: %w", id, err)
 	}

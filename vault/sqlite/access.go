@@ -22,18 +22,24 @@ const (
 	orgExists = `SELECT count(*) FROM orgs WHERE id = ?`
 
 	insertUser = `INSERT INTO users (id, org_id, email, email_key, name, role, person_id, password_hash,
-	created_at, disabled) VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+	created_at, disabled) VALUES (?, NULLIF(?, ''), ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 	userColumns = `u.id, coalesce(u.org_id, ''), u.email, u.name, u.role, u.person_id, u.created_at, u.disabled`
 	userByEmail = `SELECT ` + userColumns + `, u.password_hash FROM users u WHERE u.email_key = ?`
 	userByToken = `SELECT ` + userColumns + ` FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`
 	userBySess  = `SELECT ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires_at > ?`
 	userExists  = `SELECT count(*) FROM users WHERE id = ?`
+	userByID    = `SELECT ` + userColumns + ` FROM users u WHERE u.id = ?`
+	userByPers  = `SELECT ` + userColumns + ` FROM users u WHERE u.person_id = ? AND u.role = 'person'`
 
 	// The token rows are inserted only for a user that exists, so that
 	// an unknown user is ErrNotFound rather than a foreign key error.
 	insertToken   = `INSERT INTO tokens (hash, user_id, created_at) SELECT ?, id, ? FROM users WHERE id = ?`
 	insertSession = `INSERT INTO sessions (hash, user_id, created_at, expires_at) SELECT ?, id, ?, ? FROM users WHERE id = ?`
 	deleteSession = `DELETE FROM sessions WHERE hash = ?`
+	insertLink    = `INSERT INTO access_links (hash, user_id, created_at, expires_at) SELECT ?, id, ?, ? FROM users WHERE id = ?`
+	// useLink deletes the link whatever its expiry: an expired one is
+	// no use either.
+	useLink = `DELETE FROM access_links WHERE hash = ? RETURNING user_id, expires_at`
 
 	insertMandate = `INSERT INTO mandates (id, person_id, org_id, grantee_id, granted_at, until, collected)
 	VALUES (?, ?, ?, NULLIF(?, ''), ?, NULLIF(?, ''), ?)`
@@ -101,7 +107,7 @@ func (s *Store) CreateUser(ctx context.Context, u vault.User, password string, n
 			return err
 		}
 		if err := inserted(res, vault.ErrConflict); err != nil {
-			return fmt.Errorf("email taken: %w", err)
+			return fmt.Errorf("email, or the person's account, taken: %w", err)
 		}
 		return nil
 	})
@@ -180,6 +186,53 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 		return fmt.Errorf("vault/sqlite: delete session: %w", err)
 	}
 	return nil
+}
+
+// UserByPerson returns the account of personID, or ErrNotFound.
+func (s *Store) UserByPerson(ctx context.Context, personID string) (vault.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, userByPers, personID))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = vault.ErrNotFound
+	}
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/sqlite: user by person %s: %w", personID, err)
+	}
+	return u, nil
+}
+
+// CreateAccessLink returns the token of a new access link of userID,
+// usable once until now+ttl.
+func (s *Store) CreateAccessLink(ctx context.Context, userID string, ttl time.Duration, now time.Time) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("vault/sqlite: create access link: ttl %v", ttl)
+	}
+	token := vault.NewToken(vault.LinkPrefix)
+	res, err := s.w.ExecContext(ctx, insertLink, vault.TokenHash(token), timestamp(now), timestamp(now.Add(ttl)), userID)
+	if err == nil {
+		err = inserted(res, vault.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("vault/sqlite: create access link: user %s: %w", userID, err)
+	}
+	return token, nil
+}
+
+// UseAccessLink deletes the link of token and returns its enabled user,
+// or ErrUnauthorized.
+func (s *Store) UseAccessLink(ctx context.Context, token string, now time.Time) (vault.User, error) {
+	var userID, expires string
+	err := s.w.QueryRowContext(ctx, useLink, vault.TokenHash(token)).Scan(&userID, &expires)
+	var u vault.User
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || err == nil && expires <= timestamp(now):
+		err = vault.ErrUnauthorized
+	case err == nil:
+		u, err = enabled(scanUser(s.r.QueryRowContext(ctx, userByID, userID)))
+	}
+	if err != nil {
+		return vault.User{}, fmt.Errorf("vault/sqlite: use access link: %w", err)
+	}
+	return u, nil
 }
 
 // GrantMandate records m (see vault.Access).

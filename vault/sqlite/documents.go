@@ -108,11 +108,14 @@ func event(ctx context.Context, tx *sql.Tx, id string, from, to vault.State, cau
 	return err
 }
 
-// Get returns the document id.
+// Get returns the document id, with its corrections. Its two reads run in
+// one transaction, so that they agree.
 func (s *Store) Get(ctx context.Context, id string) (*vault.Document, error) {
-	d, err := scanDocument(s.r.QueryRowContext(ctx, selectDocument, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		err = vault.ErrNotFound
+	var d *vault.Document
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err == nil {
+		d, err = get(ctx, tx, id)
+		tx.Rollback() // read only: nothing to commit
 	}
 	if err != nil {
 		return nil, fmt.Errorf("vault/sqlite: get %s: %w", id, err)

@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -36,8 +38,8 @@ func TestProcesses(t *testing.T) {
 	vaulttest.ExerciseProcesses(t, func() (vault.Store, error) { return Open(t.Context(), path) })
 	s := open(t, path)
 	var versions int
-	if err := s.r.QueryRowContext(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 3 {
-		t.Errorf("%d migrations applied (%v), want 3", versions, err)
+	if err := s.r.QueryRowContext(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 4 {
+		t.Errorf("%d migrations applied (%v), want 4", versions, err)
 	}
 }
 
@@ -113,5 +115,57 @@ func TestCreateBatch(t *testing.T) {
 	s.Close()
 	if _, _, err := s.Create(t.Context(), &vault.Document{PersonID: "p", SHA256: "x"}, now); err == nil {
 		t.Error("Create after Close succeeded")
+	}
+}
+
+// TestMigrateUsers: migration 4 rebuilds users; the users, and the
+// tokens, sessions and mandates that refer to them, stay as they were.
+func TestMigrateUsers(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "vault.db")
+	db, err := sql.Open("sqlite", path+writeParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := vault.Migrations(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, createMigrations); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[:3] {
+		if err := migrateOne(ctx, db, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, stmt := range []string{
+		`INSERT INTO orgs VALUES ('o1', 'CCAS', '2025-01-01T00:00:00.000000Z')`,
+		`INSERT INTO users VALUES ('u1', 'o1', 'Anne@ccas.fr', 'anne@ccas.fr', 'Anne', 'caseworker', '', '', '2025-01-01T00:00:00.000000Z', 0)`,
+		`INSERT INTO tokens VALUES ('` + vault.TokenHash("cft_x") + `', 'u1', '2025-01-01T00:00:00.000000Z')`,
+		`INSERT INTO mandates (id, person_id, org_id, grantee_id, granted_at, collected)
+			VALUES ('m1', 'p1', 'o1', 'u1', '2025-01-01T00:00:00.000000Z', 'in_person')`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	s := open(t, path)
+	u, err := s.UserByToken(ctx, "cft_x")
+	if err != nil || u.ID != "u1" || u.Email != "Anne@ccas.fr" || u.OrgID != "o1" {
+		t.Errorf("UserByToken after migration = %+v, %v; want u1", u, err)
+	}
+	if ms, err := s.Mandates(ctx, "p1"); err != nil || len(ms) != 1 || ms[0].GranteeID != "u1" {
+		t.Errorf("Mandates after migration = %+v, %v", ms, err)
+	}
+	_, err = s.CreateUser(ctx, vault.User{OrgID: "o1", Email: "ANNE@ccas.fr", Role: vault.RoleAgent}, "", time.Now())
+	if !errors.Is(err, vault.ErrConflict) {
+		t.Errorf("CreateUser of an email taken before migration: %v, want ErrConflict", err)
+	}
+	var violations int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&violations); err != nil || violations != 0 {
+		t.Errorf("%d foreign key violations (%v), want none", violations, err)
 	}
 }

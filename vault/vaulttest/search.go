@@ -235,3 +235,62 @@ func testInvalidQueries(t *testing.T, s vault.Store) {
 		wantErr(t, fmt.Sprintf("Search(%+v)", q), err, vault.ErrInvalidQuery)
 	}
 }
+
+// testSearchReader: a reader finds the documents of the persons whose
+// mandates allow them at the time, as MandateAllows decides.
+func testSearchReader(t *testing.T, s vault.Store) {
+	a, ctx := access(t, s), t.Context()
+	orgA, orgB := newOrg(t, a, "CCAS A"), newOrg(t, a, "CCAS B")
+	cw := staff(t, a, orgA, vault.RoleCaseworker, "cw@a.fr")
+	colleague := staff(t, a, orgA, vault.RoleCaseworker, "colleague@a.fr")
+	cwB := staff(t, a, orgB, vault.RoleCaseworker, "cw@b.fr")
+	revoked := grant(t, a, vault.Mandate{PersonID: "revoked", OrgID: orgA.ID, GrantedAt: at(0)})
+	if err := a.RevokeMandate(ctx, revoked.ID, "x", at(50)); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []vault.Mandate{
+		{PersonID: "everyone", OrgID: orgA.ID, GrantedAt: at(0)},
+		{PersonID: "named", OrgID: orgA.ID, GranteeID: cw.ID, GrantedAt: at(0)},
+		{PersonID: "expired", OrgID: orgA.ID, GrantedAt: at(0), Until: at(10)},
+		{PersonID: "later", OrgID: orgA.ID, GrantedAt: at(100)},
+		{PersonID: "of B", OrgID: orgB.ID, GrantedAt: at(0)},
+	} {
+		grant(t, a, m)
+	}
+	docs := map[string]string{} // id → person
+	for i, p := range []string{"everyone", "named", "expired", "later", "of B", "revoked", "none"} {
+		id := read(t, s, p, rec(coffre.TypeAttestationCAF, "", coffre.Date{}, coffre.Date{}), "attestation", vault.StateDone, at(i))
+		docs[id] = p
+	}
+	reader := func(u vault.User, n int) *vault.Reader { return &vault.Reader{OrgID: u.OrgID, UserID: u.ID, At: at(n)} }
+
+	for _, tt := range []struct {
+		name string
+		q    vault.Query
+		want []string
+	}{
+		{"caseworker named", vault.Query{Reader: reader(cw, 20)}, []string{"everyone", "named"}},
+		{"colleague", vault.Query{Reader: reader(colleague, 20)}, []string{"everyone"}},
+		{"before the end of a mandate", vault.Query{Reader: reader(colleague, 9)}, []string{"everyone", "expired"}},
+		{"at its end", vault.Query{Reader: reader(colleague, 10)}, []string{"everyone"}},
+		{"at its start", vault.Query{Reader: reader(colleague, 100)}, []string{"everyone", "later"}},
+		{"revoked, even before the revocation", vault.Query{Reader: reader(colleague, 1)}, []string{"everyone", "expired"}},
+		{"other organisation", vault.Query{Reader: reader(cwB, 20)}, []string{"of B"}},
+		{"with other filters", vault.Query{Reader: reader(cw, 20), PersonID: "named", Text: "attestation"}, []string{"named"}},
+		{"person not allowed", vault.Query{Reader: reader(colleague, 20), PersonID: "named"}, nil},
+	} {
+		var got []string
+		for _, id := range search(t, s, tt.q) {
+			got = append(got, docs[id])
+		}
+		slices.Sort(got)
+		slices.Sort(tt.want)
+		if diff := gocmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("Search, %s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+	for _, r := range []*vault.Reader{{UserID: cw.ID, At: at(20)}, {OrgID: orgA.ID, UserID: cw.ID}} {
+		_, err := s.Search(ctx, vault.Query{Reader: r})
+		wantErr(t, fmt.Sprintf("Search(Reader %+v)", *r), err, vault.ErrInvalidQuery)
+	}
+}

@@ -46,9 +46,15 @@ func Exercise(t *testing.T, open func(t *testing.T) vault.Store) {
 		{"FlagExpiries", testFlagExpiries},
 		{"Superseded", testSuperseded},
 		{"AlertsSince", testAlertsSince},
+		{"SearchReader", testSearchReader},
+		{"Delete", testDelete},
+		{"DeleteCrash", testDeleteCrash},
+		{"DeletePerson", testDeletePerson},
+		{"Correct", testCorrect},
 	}
 	tests = append(tests, journalTests...)
 	tests = append(tests, accessTests...)
+	tests = append(tests, personsTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
