@@ -23,6 +23,7 @@ const (
 	msgForbidden       = "Accès refusé : la personne n'a pas donné mandat pour que vous consultiez ses documents."
 	msgNoUpload        = "Accès refusé : votre rôle ne permet pas de déposer des documents pour cette personne."
 	msgNeedPerson      = "Indiquez la personne (person_id) dont vous consultez les documents."
+	msgNoSuchPerson    = "Personne introuvable : vérifiez son identifiant, ou enregistrez-la."
 )
 
 // handler is an API handler for an identified user.
@@ -57,8 +58,10 @@ func (s *Server) identify(r *http.Request) (vault.User, error) {
 	return vault.User{}, vault.ErrUnauthorized
 }
 
-// mayRead answers 403 (and journals the refusal) unless u may read
-// personID's documents; it reports whether the handler may go on.
+// mayRead reports whether u may read personID's documents, answering
+// otherwise (and journaling the refusal): 403 when u's organisation knows
+// the person but holds no mandate in force, 404 when it does not know
+// them, so that no one learns that a person or document exists elsewhere.
 func (s *Server) mayRead(w http.ResponseWriter, r *http.Request, u vault.User, action, personID, documentID string) bool {
 	ok, err := s.Auth.MayRead(r.Context(), u, personID, s.Now())
 	if err != nil {
@@ -70,18 +73,35 @@ func (s *Server) mayRead(w http.ResponseWriter, r *http.Request, u vault.User, a
 			s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
 			return false
 		}
-		s.fail(w, r, http.StatusForbidden, msgForbidden, nil)
+		s.refuse(w, r, u, personID, documentID, msgForbidden)
 	}
 	return ok
 }
 
-// mayUpload: staff of an organisation upload for anyone (agents never
-// read back); a person uploads their own documents.
-func mayUpload(u vault.User, personID string) bool {
-	if u.Role == vault.RolePerson {
-		return u.PersonID == personID
+// refuse answers a refused access to personID's data: 403 with msg when
+// u's organisation knows the person, else 404 as if nothing were there.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, u vault.User, personID, documentID, msg string) {
+	known, err := s.knows(r, u, personID)
+	switch {
+	case err != nil:
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+	case known:
+		s.fail(w, r, http.StatusForbidden, msg, nil)
+	case documentID != "":
+		s.fail(w, r, http.StatusNotFound, msgNotFound, nil)
+	default:
+		s.fail(w, r, http.StatusNotFound, msgNoSuchPerson, nil)
 	}
-	return u.OrgID != ""
+}
+
+// knows reports whether u may learn that personID exists: it is u
+// themself, or a person of u's organisation (registered there, or who
+// gave it a mandate, even one since ended).
+func (s *Server) knows(r *http.Request, u vault.User, personID string) (bool, error) {
+	if u.Role == vault.RolePerson || u.OrgID == "" {
+		return u.PersonID == personID, nil
+	}
+	return s.Persons.PersonVisible(r.Context(), u.OrgID, personID)
 }
 
 // userView is a user as the API shows them: never a password hash.

@@ -106,12 +106,15 @@ func TestExport(t *testing.T) {
 	}
 
 	// A caseworker under mandate reads but does not export; another
-	// person exports nothing of p1's.
-	for who, token := range map[string]string{"caseworker": f.caseworker, "person p2": f.personToken(t, "p2")} {
-		resp := f.request(t, token, "GET", "/api/v1/persons/p1/export", nil, "")
+	// person does not even learn that p1 exists.
+	for _, tc := range []struct {
+		who, token string
+		code       int
+	}{{"caseworker", f.caseworker, http.StatusForbidden}, {"person p2", f.personToken(t, "p2"), http.StatusNotFound}} {
+		resp := f.request(t, tc.token, "GET", "/api/v1/persons/p1/export", nil, "")
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden {
-			t.Errorf("%s export: %d, want 403", who, resp.StatusCode)
+		if resp.StatusCode != tc.code {
+			t.Errorf("%s export: %d, want %d", tc.who, resp.StatusCode, tc.code)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -50,7 +51,8 @@ func FuzzUpload(f *testing.F) {
 		{person},
 		{page("x")},
 	} {
-		f.Add(multipartBody("page.jpg", seed...))
+		ct, body := multipartBody("page.jpg", seed...)
+		f.Add(ct, body)
 	}
 	ct, body := multipartBody("../../../../etc/passwd", person, page("x"))
 	f.Add(ct, body)
@@ -63,12 +65,16 @@ func FuzzUpload(f *testing.F) {
 	if entries, err := os.ReadDir("../testdata/hostile"); err == nil {
 		for _, e := range entries {
 			if data, err := os.ReadFile(filepath.Join("../testdata/hostile", e.Name())); err == nil && len(data) < 64<<10 {
-				f.Add(multipartBody(e.Name(), person, part{"file", string(data)}))
+				ct, body := multipartBody(e.Name(), person, part{"file", string(data)})
+				f.Add(ct, body)
 			}
 		}
 	}
 	fx := newFixture(f)
 	f.Fuzz(func(t *testing.T, ctype string, body []byte) {
+		if strings.ContainsFunc(ctype, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+			t.Skip("net/http does not send control characters in a header")
+		}
 		req, err := http.NewRequest("POST", fx.srv.URL+"/api/v1/documents", bytes.NewReader(body))
 		if err != nil {
 			t.Fatal(err)

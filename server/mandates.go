@@ -67,7 +67,14 @@ func (s *Server) grantMandate(w http.ResponseWriter, r *http.Request, u vault.Us
 		m.Until = in.Until.Time()
 	}
 	if u.Role != vault.RoleAdmin {
-		s.fail(w, r, http.StatusForbidden, msgAdminOnly, nil)
+		s.refuse(w, r, u, person, "", msgAdminOnly)
+		return
+	}
+	// An admin records mandates for the persons their organisation knows;
+	// a person of another organisation is registered here first, which
+	// takes them in person at this counter.
+	if known, err := s.knows(r, u, person); err != nil || !known {
+		s.refuse(w, r, u, person, "", msgAdminOnly)
 		return
 	}
 	m, err := s.Mandates.GrantMandate(r.Context(), m, s.Now())
@@ -85,6 +92,11 @@ func (s *Server) grantMandate(w http.ResponseWriter, r *http.Request, u vault.Us
 // revokeMandate ends a mandate at once.
 func (s *Server) revokeMandate(w http.ResponseWriter, r *http.Request, u vault.User) {
 	person, id := r.PathValue("person"), r.PathValue("id")
+	// Whether a mandate exists is for those who know the person.
+	if known, err := s.knows(r, u, person); err != nil || !known {
+		s.refuse(w, r, u, person, "", msgAdminOnly)
+		return
+	}
 	ms, err := s.Mandates.Mandates(r.Context(), person)
 	if err != nil {
 		s.storeError(w, r, err)

@@ -30,6 +30,9 @@ type Store interface {
 	Search(ctx context.Context, q vault.Query) (vault.ResultPage, error)
 	Alerts(ctx context.Context, personID string, since time.Time) ([]vault.Alert, error)
 	Counts(ctx context.Context) (map[vault.State]int, error)
+	Delete(ctx context.Context, id string, now time.Time) ([]vault.Document, error)
+	DeletePerson(ctx context.Context, personID string, now time.Time) ([]vault.Document, error)
+	Correct(ctx context.Context, id string, rec coffre.Record, cs []vault.Correction, now time.Time) (*vault.Document, error)
 	Ping(ctx context.Context) error
 }
 
@@ -37,6 +40,7 @@ type Store interface {
 type Originals interface {
 	Save(ctx context.Context, docID string, files [][]byte) ([]byte, error)
 	File(ctx context.Context, doc *vault.Document, n int) ([]byte, error)
+	Delete(ctx context.Context, doc *vault.Document) error
 }
 
 // Queue hands a stored document to the workers.
@@ -52,6 +56,7 @@ type Server struct {
 	Journal   Journal // nil: nothing journaled (tests of other concerns)
 	Auth      Auth
 	Mandates  Mandates
+	Persons   Persons
 	Policy    policy.Policy
 	MaxBytes  int64 // per file; default 50 MiB (intake's budget)
 	MaxFiles  int   // per document; default 20 (intake's page budget)
@@ -59,8 +64,9 @@ type Server struct {
 	// user and one address upload. An office behind one address has many
 	// agents: its limit is set higher.
 	UploadsPerUser, UploadsPerAddr *Limiter
-	Now         func() time.Time
-	Logger      *slog.Logger // ids and codes only: never a name or a number read from a document
+
+	Now    func() time.Time
+	Logger *slog.Logger // ids and codes only: never a name or a number read from a document
 	// Ready reports whether the services behind the API (the queue's
 	// Redis) answer; the database is pinged through Store.
 	Ready func(context.Context) error
@@ -82,6 +88,13 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/documents", s.authed(s.search))
 	mux.HandleFunc("GET /api/v1/documents/{id}", s.authed(s.document))
 	mux.HandleFunc("GET /api/v1/documents/{id}/file", s.authed(s.file))
+	mux.HandleFunc("PATCH /api/v1/documents/{id}", s.authed(s.correctDocument))
+	mux.HandleFunc("DELETE /api/v1/documents/{id}", s.authed(s.deleteDocument))
+	mux.HandleFunc("GET /api/v1/persons", s.authed(s.findPersons))
+	mux.HandleFunc("POST /api/v1/persons", s.authed(s.createPerson))
+	mux.HandleFunc("GET /api/v1/persons/{id}", s.authed(s.person))
+	mux.HandleFunc("DELETE /api/v1/persons/{id}", s.authed(s.deletePerson))
+	mux.HandleFunc("POST /api/v1/persons/{id}/access-link", s.authed(s.accessLink))
 	mux.HandleFunc("GET /api/v1/persons/{id}/documents", s.authed(s.personDocuments))
 	mux.HandleFunc("GET /api/v1/persons/{id}/journal", s.authed(s.personJournal))
 	mux.HandleFunc("GET /api/v1/persons/{id}/export", s.authed(s.export))

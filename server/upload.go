@@ -47,8 +47,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, u vault.User) {
 		s.fail(w, r, code, msg, nil)
 		return
 	}
-	if !mayUpload(u, form.person) {
-		s.fail(w, r, http.StatusForbidden, msgNoUpload, nil)
+	if !s.uploadTarget(w, r, u, form.person) {
 		return
 	}
 	doc := &vault.Document{
