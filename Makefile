@@ -19,7 +19,7 @@ APT_PACKAGES := gcc pkg-config tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test test-long bench eval corpus clean
+.PHONY: all deps build run test test-long bench eval corpus clean fuzz
 
 all: build
 
@@ -51,6 +51,19 @@ test-long: deps
 	rm -rf /tmp/coffre-corpus-long
 	$(GO) run ./testdata/gen -out /tmp/coffre-corpus-long -seed 7 -n 300
 	COFFRE_TEST_CORPUS=/tmp/coffre-corpus-long $(GO) test -count=1 -timeout 60m -run TestCorpusAccuracy -v ./cmd/coffre/
+
+# Each fuzz target for FUZZTIME (make test runs their seeds only). New
+# crashers land in the package's testdata/fuzz/: commit them with the fix.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := .:FuzzParseDate ./classifiers:FuzzParseEuros ./classifiers:FuzzParseDate \
+	./classifiers:FuzzClassify ./mrz:FuzzRead ./intake:FuzzOpen ./server:FuzzUpload
+
+fuzz: deps
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "== $$fn ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./cmd/coffre/

@@ -93,6 +93,13 @@ func readPDF(data []byte, lim Limits) (*model.Context, error) {
 // the root's /Count before the page tree is walked, then again on the
 // validated tree, since /Count is only a claim.
 func parsePDF(data []byte, lim Limits) (*model.Context, error) {
+	// A PDF ends with %%EOF (junk may follow it). One with no %%EOF at
+	// all was cut short, and pdfcpu would rebuild its cross-reference
+	// table and turn the lost pages into blank ones: the agent must send
+	// it again instead.
+	if !bytes.Contains(data, []byte("%%EOF")) {
+		return nil, corrupt(errors.New("read pdf: no %%EOF marker, the file is truncated"))
+	}
 	pc, err := api.ReadContext(bytes.NewReader(data), pdfConfig(lim))
 	if err != nil {
 		if errors.Is(err, pdfcpu.ErrWrongPassword) {

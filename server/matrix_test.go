@@ -305,7 +305,11 @@ func TestSearchAcrossMandates(t *testing.T) {
 		{"agent A", nil, 403},
 	} {
 		resp := m.request(t, m.tokens[tc.caller], "GET", "/api/v1/documents?q=avis", nil, "")
-		var out struct{ Documents []struct{ PersonID string `json:"person_id"` } }
+		var out struct {
+			Documents []struct {
+				PersonID string `json:"person_id"`
+			}
+		}
 		json.NewDecoder(resp.Body).Decode(&out)
 		resp.Body.Close()
 		var got []string

@@ -28,7 +28,10 @@ const (
 	msgBadForm    = "Envoi incomplet ou mal formé : renvoyez le document."
 	msgBadQueue   = "File inconnue : « interactive » ou « bulk »."
 	msgSlowDown   = "Trop d'envois en peu de temps : attendez une minute puis recommencez."
+	msgTooBig     = "L'envoi dépasse %d Mo en tout : envoyez moins de pages, ou des photos moins lourdes."
 	defaultMaxMiB = 50
+	// defaultMaxTotalMiB is an upload's budget: twenty 5 MB phone photos.
+	defaultMaxTotalMiB = 100
 )
 
 var personIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -96,7 +99,14 @@ type uploadForm struct {
 // budget as it streams in: a 100 MB upload is refused without being kept.
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (uploadForm, int, string) {
 	maxBytes, maxFiles := s.limits()
-	r.Body = http.MaxBytesReader(w, r.Body, int64(maxFiles)*(maxBytes+64<<10))
+	// The request as a whole is held to a budget too, which a declared
+	// length over it fails at once, before a byte is read: files are held
+	// in memory until sealed, and twenty of 50 MiB each would be 1 GB.
+	total := max(maxBytes, int64(defaultMaxTotalMiB)<<20)
+	if r.ContentLength > total+64<<10 {
+		return uploadForm{}, http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooBig, total>>20)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, total+64<<10)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return uploadForm{}, http.StatusBadRequest, msgBadForm
@@ -107,10 +117,13 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (uploadForm,
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return form, http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooBig, total>>20)
+		}
 		if err != nil {
 			return form, http.StatusBadRequest, msgBadForm
 		}
-		if code, msg := s.readPart(part, &form, maxBytes, maxFiles); msg != "" {
+		if code, msg := s.readPart(part, &form, maxBytes, total, maxFiles); msg != "" {
 			return form, code, msg
 		}
 	}
@@ -125,7 +138,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (uploadForm,
 	return form, 0, ""
 }
 
-func (s *Server) readPart(part *multipart.Part, form *uploadForm, maxBytes int64, maxFiles int) (int, string) {
+func (s *Server) readPart(part *multipart.Part, form *uploadForm, maxBytes, total int64, maxFiles int) (int, string) {
 	defer part.Close()
 	switch part.FormName() {
 	case "person_id", "queue":
@@ -144,7 +157,10 @@ func (s *Server) readPart(part *multipart.Part, form *uploadForm, maxBytes int64
 			return http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooMany, maxFiles)
 		}
 		data, err := io.ReadAll(io.LimitReader(part, maxBytes+1))
+		_, overTotal := errors.AsType[*http.MaxBytesError](err)
 		switch {
+		case overTotal:
+			return http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooBig, total>>20)
 		case err != nil:
 			return http.StatusBadRequest, msgBadForm
 		case int64(len(data)) > maxBytes:
