@@ -44,7 +44,10 @@ func parseEuros(s string) (int, bool) {
 		return 0, false
 	}
 	n, err := strconv.Atoi(strings.NewReplacer(" ", "", ".", "").Replace(m[1]))
-	return n, err == nil
+	if err != nil { // out of range: Atoi's clamped value is no amount
+		return 0, false
+	}
+	return n, true
 }
 
 // parseDecimal reads a small decimal number written the French way ("1,5").
