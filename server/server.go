@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"coffre"
@@ -105,7 +106,28 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.HandleFunc("GET /metrics", s.metrics)
-	return mux
+	return withDeadline(mux)
+}
+
+// requestTimeout bounds the database work of one request, so that a
+// stuck database frees its handlers instead of piling them up. An export
+// streams many files and gets longer; an upload's body is bounded by the
+// HTTP server's read timeout, not this.
+const (
+	requestTimeout = 30 * time.Second
+	exportTimeout  = 10 * time.Minute
+)
+
+func withDeadline(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := requestTimeout
+		if strings.HasSuffix(r.URL.Path, "/export") || r.Method == http.MethodPost && r.URL.Path == "/api/v1/documents" {
+			d = exportTimeout
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // Messages for API users, in French, saying what to do.
