@@ -24,7 +24,7 @@ func TestJournalOnePerAction(t *testing.T) {
 		{"caseworker A", "GET", "/api/v1/documents/{D}/file", "", actionDownload, "ok", true},
 		{"caseworker A", "GET", "/api/v1/persons/pM/documents", "", actionSearch, "ok", false},
 		{"caseworker A", "PATCH", "/api/v1/documents/{D}", `{"fields": {"annee_revenus": 2023}}`, actionCorrect, "ok", true},
-		{"agent A", "GET", "/api/v1/documents/{D}", "", actionView, "denied", true},
+		{"caseworker B", "GET", "/api/v1/documents/{D}", "", actionView, "denied", true}, // another CCAS: 404, journaled
 		{"admin A", "POST", "/api/v1/persons/pM/mandates", `{"collected": "online"}`, actionMandateGrant, "ok", false},
 		{"caseworker A", "POST", "/api/v1/persons/pM/access-link", "", actionAccessLink, "ok", false},
 		{"person pM", "GET", "/api/v1/persons/pM/export", "", actionExport, "ok", false},

@@ -58,6 +58,7 @@ type Server struct {
 	Auth      Auth
 	Mandates  Mandates
 	Persons   Persons
+	Accounts  Accounts
 	Policy    policy.Policy
 	MaxBytes  int64 // per file; default 50 MiB (intake's budget)
 	MaxFiles  int   // per document; default 20 (intake's page budget)
@@ -85,6 +86,10 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/me", s.authed(s.me))
+	mux.HandleFunc("GET /api/v1/users", s.authed(s.admin(s.listUsers)))
+	mux.HandleFunc("POST /api/v1/users", s.authed(s.admin(s.createUser)))
+	mux.HandleFunc("POST /api/v1/users/{id}/tokens", s.authed(s.admin(s.createUserToken)))
+	mux.HandleFunc("PUT /api/v1/users/{id}/disabled", s.authed(s.admin(s.setUserDisabled)))
 	mux.HandleFunc("POST /api/v1/documents", s.authed(s.upload))
 	mux.HandleFunc("GET /api/v1/documents", s.authed(s.search))
 	mux.HandleFunc("GET /api/v1/documents/{id}", s.authed(s.document))

@@ -60,7 +60,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	q := &recordingQueue{}
-	s := &Server{Store: st, Originals: originals.Store{Blobs: blobs, Master: master}, Queue: q, Journal: st, Auth: st, Mandates: st, Persons: st,
+	s := &Server{Store: st, Originals: originals.Store{Blobs: blobs, Master: master}, Queue: q, Journal: st, Auth: st, Mandates: st, Persons: st, Accounts: st,
 		Policy: policy.Default(), MaxBytes: 1 << 20, MaxFiles: 3, Now: time.Now}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -328,6 +328,7 @@ func TestAccess(t *testing.T) {
 	mine := out["id"].(string)
 	_, out = f.upload(t, part{"person_id", "p2"}, page("b"))
 	other := out["id"].(string)
+	otherAgent, _ := f.user(t, "agent2@ccas.fr", vault.RoleAgent) // not the uploader
 	for _, tc := range []struct {
 		name, token, path string
 		code              int
@@ -341,7 +342,7 @@ func TestAccess(t *testing.T) {
 		{"caseworker, other's journal", f.caseworker, "/api/v1/persons/p2/journal", 403},
 		{"search across the mandates", f.caseworker, "/api/v1/documents?type=avis_imposition", 200},
 		{"agent searches", f.agent, "/api/v1/documents", 403},
-		{"agent reads", f.agent, "/api/v1/documents/" + mine, 403},
+		{"agent reads", otherAgent, "/api/v1/documents/" + mine, 403},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := f.request(t, tc.token, "GET", tc.path, nil, "")
@@ -444,5 +445,32 @@ func TestMandatesAPI(t *testing.T) {
 	}
 	if want := "mandate_grant:ok search:ok mandate_revoke:ok search:denied journal:ok"; strings.Join(actions, " ") != want {
 		t.Errorf("p2's journal %q, want %q", strings.Join(actions, " "), want)
+	}
+}
+
+// TestUploaderSeesResult: the agent who uploaded a document sees what was
+// read from it for a while, and nothing else of the person's.
+func TestUploaderSeesResult(t *testing.T) {
+	f := newFixture(t)
+	_, out := f.upload(t, part{"person_id", "p2"}, page("photo"))
+	id := out["id"].(string)
+	other, _ := f.user(t, "agent2@ccas.fr", vault.RoleAgent)
+	for _, tc := range []struct {
+		who, token, path string
+		after            time.Duration
+		want             int
+	}{
+		{"uploader", f.agent, "/api/v1/documents/" + id, 0, 200},
+		{"uploader, the file", f.agent, "/api/v1/documents/" + id + "/file", 0, 403},
+		{"uploader, the person's list", f.agent, "/api/v1/persons/p2/documents", 0, 403},
+		{"another agent", other, "/api/v1/documents/" + id, 0, 403},
+		{"uploader, two hours later", f.agent, "/api/v1/documents/" + id, 2 * time.Hour, 403},
+	} {
+		f.server.Now = func() time.Time { return time.Now().Add(tc.after) }
+		resp := f.request(t, tc.token, "GET", tc.path, nil, "")
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s: %d, want %d", tc.who, resp.StatusCode, tc.want)
+		}
 	}
 }

@@ -54,7 +54,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, u vault.User) {
 		return
 	}
 	doc := &vault.Document{
-		ID: vault.NewID(), PersonID: form.person, State: vault.StateReceived, Queue: form.queue,
+		ID: vault.NewID(), PersonID: form.person, UploadedBy: u.ID, State: vault.StateReceived, Queue: form.queue,
 		SHA256: documentHash(form.files), Pages: make([]vault.Page, len(form.files)),
 	}
 	for i, f := range form.files {

@@ -109,7 +109,7 @@ func newServer(cfg *Config, sc serviceConfig, svc *services, logger *slog.Logger
 	}
 	return &server.Server{
 		UploadsPerUser: perUser, UploadsPerAddr: perAddr,
-		Store: svc.store, Originals: svc.originals, Queue: svc.queue(), Journal: svc.store.(vault.Journal), Auth: svc.store.(vault.Access), Mandates: svc.store.(vault.Access), Persons: svc.store.(vault.Access), Policy: pol,
+		Store: svc.store, Originals: svc.originals, Queue: svc.queue(), Journal: svc.store.(vault.Journal), Auth: svc.store.(vault.Access), Mandates: svc.store.(vault.Access), Persons: svc.store.(vault.Access), Accounts: svc.store.(vault.Access), Policy: pol,
 		MaxBytes: cfg.Limits.MaxBytes, MaxFiles: cfg.Limits.MaxPages, Now: time.Now, Logger: logger,
 		Ready:       func(ctx context.Context) error { return svc.redis.Ping(ctx).Err() },
 		QueueSizes:  svc.queueSizes,
