@@ -85,6 +85,15 @@ type Access interface {
 	// cannot log in with one). An email already taken, in any case, is
 	// ErrConflict; an unknown OrgID is ErrNotFound.
 	CreateUser(ctx context.Context, u User, password string, now time.Time) (User, error)
+	// Users returns the users of organisation orgID, disabled included,
+	// ordered by EmailKey; none (not an error) for an unknown orgID.
+	Users(ctx context.Context, orgID string) ([]User, error)
+	// SetUserDisabled disables or enables user userID (ErrNotFound if
+	// there is none). Disabling also deletes the user's API tokens,
+	// sessions and access links, in the same transaction: access stops at
+	// once, even for a session id someone still holds, and enabling the
+	// user again revives none of them.
+	SetUserDisabled(ctx context.Context, userID string, disabled bool) error
 	// Authenticate returns the enabled user with email (any case) and
 	// password; any other case is ErrUnauthorized, after the same work.
 	Authenticate(ctx context.Context, email, password string) (User, error)

@@ -63,6 +63,11 @@ type Document struct {
 	DuplicateOf string
 	// WrappedKey is the document's data key, wrapped by the master key.
 	WrappedKey []byte
+	// UploadedBy is the id of the user who uploaded the document, set by
+	// the caller before Create ("" for documents stored before it was
+	// kept). A duplicate keeps its own uploader. It lets an agent, who
+	// otherwise never reads, see what became of their own upload.
+	UploadedBy string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	LeaseUntil time.Time // while processing: when another worker may take over
@@ -199,6 +204,15 @@ type Store interface {
 	// be corrected, else ErrConflict; unknown id is ErrNotFound. It
 	// returns the document as Get would.
 	Correct(ctx context.Context, id string, rec coffre.Record, cs []Correction, now time.Time) (*Document, error)
+	// Rewrap replaces the wrapped key of every document that has one (a
+	// deleted document's emptied key stays empty) by rewrap's result: a
+	// master-key rotation. It works in transactions of RewrapBatch
+	// documents, so that a large vault holds no huge transaction and a
+	// failure keeps the batches committed before it; it returns how many
+	// keys were replaced, on failure too. rewrap must accept a key it
+	// already rewrapped (see seal.Rewrap), so that calling Rewrap again
+	// after a failure finishes the work.
+	Rewrap(ctx context.Context, rewrap func(docID string, wrapped []byte) ([]byte, error)) (int, error)
 	// Counts returns the number of documents in each state.
 	Counts(ctx context.Context) (map[State]int, error)
 	Ping(ctx context.Context) error

@@ -37,6 +37,7 @@ var commands = map[string]command{
 	"user":          {runUser, "ajoute un utilisateur (user add --org --role --email ; mot de passe dans COFFRE_PASSWORD)"},
 	"mandate":       {runMandate, "enregistre le mandat qu'une personne donne à un CCAS (mandate grant)"},
 	"token":         {runToken, "crée un jeton d'API (token create --org --role)"},
+	"key":           {runKey, "change la clé maîtresse et rechiffre la clé de chaque document (key rotate --new-key-file)"},
 	"journal":       {runJournal, "vérifie l'intégrité du journal des opérations (journal verify)"},
 	"flag-expiries": {runFlag, "lève les alertes d'expiration du jour (la tâche quotidienne, à la demande)"},
 	"serve":         {runServe, "sert l'API (et lit les documents reçus, sauf --workers 0)"},

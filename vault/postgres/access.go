@@ -33,6 +33,9 @@ const (
 	userBySess  = `SELECT ` + userColumns + ` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1 AND s.expires_at > $2`
 	userByID    = `SELECT ` + userColumns + ` FROM users u WHERE u.id = $1`
 	userByPers  = `SELECT ` + userColumns + ` FROM users u WHERE u.person_id = $1 AND u.role = 'person'`
+	// usersOfOrg orders by code point, as SQLite does.
+	usersOfOrg  = `SELECT ` + userColumns + ` FROM users u WHERE u.org_id = $1 ORDER BY u.email_key COLLATE "C", u.id`
+	disableUser = `UPDATE users SET disabled = $1 WHERE id = $2`
 
 	// Tokens and sessions are inserted only for a user that exists, so
 	// that an unknown user is ErrNotFound rather than a foreign key error.
@@ -109,6 +112,59 @@ func (s *Store) CreateUser(ctx context.Context, u vault.User, password string, n
 		return vault.User{}, fmt.Errorf("vault/postgres: create user: %w", err)
 	}
 	return u, nil
+}
+
+// Users returns the users of orgID, disabled included, by email key.
+func (s *Store) Users(ctx context.Context, orgID string) ([]vault.User, error) {
+	rows, err := s.pool.Query(ctx, usersOfOrg, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("vault/postgres: users of org %s: %w", orgID, err)
+	}
+	us, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (vault.User, error) { return scanUser(row) })
+	if err != nil {
+		return nil, fmt.Errorf("vault/postgres: users of org %s: %w", orgID, err)
+	}
+	if us == nil {
+		us = []vault.User{}
+	}
+	return us, nil
+}
+
+// SetUserDisabled disables or enables userID; disabling deletes its
+// tokens, sessions and access links in the same transaction. One
+// created at the same time may escape the deletion, but not the
+// disabled flag, which every use of it checks.
+func (s *Store) SetUserDisabled(ctx context.Context, userID string, disabled bool) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, disableUser, disabled, userID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return vault.ErrNotFound
+		}
+		if !disabled {
+			return nil
+		}
+		for _, stmt := range eraseSecrets {
+			if _, err := tx.Exec(ctx, stmt, userID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("vault/postgres: set user %s disabled %v: %w", userID, disabled, err)
+	}
+	return nil
+}
+
+// eraseSecrets are what lets user $1 in without a password, which
+// disabling the user deletes.
+var eraseSecrets = []string{
+	`DELETE FROM tokens WHERE user_id = $1`,
+	`DELETE FROM sessions WHERE user_id = $1`,
+	`DELETE FROM access_links WHERE user_id = $1`,
 }
 
 // Authenticate returns the enabled user with email and password, or

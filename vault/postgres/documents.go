@@ -17,8 +17,8 @@ const (
 	// one with the same content (then nothing; a concurrent insert of the
 	// same content waits for this one to commit), or a duplicate.
 	insertDocument = `INSERT INTO documents
-	(id, person_id, state, queue, sha256, pages, duplicate_of, wrapped_key, created_at, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+	(id, person_id, state, queue, sha256, pages, duplicate_of, wrapped_key, created_at, updated_at, uploaded_by)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
 	ON CONFLICT (person_id, sha256) WHERE duplicate_of IS NULL DO NOTHING`
 	selectOriginal = `SELECT ` + documentColumns + ` FROM documents
 	WHERE person_id = $1 AND sha256 = $2 AND duplicate_of IS NULL`
@@ -74,7 +74,7 @@ func (s *Store) Create(ctx context.Context, d *vault.Document, now time.Time) (*
 func insert(ctx context.Context, tx pgx.Tx, d *vault.Document, now time.Time) (*vault.Document, error) {
 	d.State, d.DuplicateOf, d.CreatedAt, d.UpdatedAt = vault.StateReceived, "", now, now
 	d.LeaseUntil, d.Attempts, d.Record, d.Text, d.SupersededBy = time.Time{}, 0, nil, "", ""
-	args := []any{d.ID, d.PersonID, d.State, d.Queue, d.SHA256, d.Pages, nil, d.WrappedKey, now}
+	args := []any{d.ID, d.PersonID, d.State, d.Queue, d.SHA256, d.Pages, nil, d.WrappedKey, now, d.UploadedBy}
 	tag, err := tx.Exec(ctx, insertDocument, args...)
 	if err != nil {
 		return nil, err

@@ -32,8 +32,8 @@ func TestProcesses(t *testing.T) {
 	vaulttest.ExerciseProcesses(t, func() (vault.Store, error) { return Open(t.Context(), dsn) })
 	s := open(t, dsn)
 	var versions int
-	if err := s.pool.QueryRow(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 4 {
-		t.Errorf("%d migrations applied (%v), want 4", versions, err)
+	if err := s.pool.QueryRow(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 5 {
+		t.Errorf("%d migrations applied (%v), want 5", versions, err)
 	}
 }
 

@@ -23,7 +23,7 @@ func date(d coffre.Date) any {
 // documentColumns are the columns scanDocument reads, in order.
 const documentColumns = `id, person_id, state, queue, sha256, pages, coalesce(duplicate_of, ''),
 	wrapped_key, created_at, updated_at, lease_until, attempts, record, text,
-	coalesce(superseded_by, '')`
+	coalesce(superseded_by, ''), uploaded_by`
 
 // scanDocument reads one row of documentColumns.
 func scanDocument(row pgx.Row) (*vault.Document, error) {
@@ -32,7 +32,7 @@ func scanDocument(row pgx.Row) (*vault.Document, error) {
 		lease *time.Time
 	)
 	err := row.Scan(&d.ID, &d.PersonID, &d.State, &d.Queue, &d.SHA256, &d.Pages, &d.DuplicateOf,
-		&d.WrappedKey, &d.CreatedAt, &d.UpdatedAt, &lease, &d.Attempts, &d.Record, &d.Text, &d.SupersededBy)
+		&d.WrappedKey, &d.CreatedAt, &d.UpdatedAt, &lease, &d.Attempts, &d.Record, &d.Text, &d.SupersededBy, &d.UploadedBy)
 	if err != nil {
 		return nil, err
 	}

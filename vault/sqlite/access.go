@@ -30,6 +30,8 @@ const (
 	userExists  = `SELECT count(*) FROM users WHERE id = ?`
 	userByID    = `SELECT ` + userColumns + ` FROM users u WHERE u.id = ?`
 	userByPers  = `SELECT ` + userColumns + ` FROM users u WHERE u.person_id = ? AND u.role = 'person'`
+	usersOfOrg  = `SELECT ` + userColumns + ` FROM users u WHERE u.org_id = ? ORDER BY u.email_key, u.id`
+	disableUser = `UPDATE users SET disabled = ? WHERE id = ?`
 
 	// The token rows are inserted only for a user that exists, so that
 	// an unknown user is ErrNotFound rather than a foreign key error.
@@ -115,6 +117,64 @@ func (s *Store) CreateUser(ctx context.Context, u vault.User, password string, n
 		return vault.User{}, fmt.Errorf("vault/sqlite: create user: %w", err)
 	}
 	return u, nil
+}
+
+// Users returns the users of orgID, disabled included, by email key.
+func (s *Store) Users(ctx context.Context, orgID string) ([]vault.User, error) {
+	us, err := s.users(ctx, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("vault/sqlite: users of org %s: %w", orgID, err)
+	}
+	return us, nil
+}
+
+func (s *Store) users(ctx context.Context, orgID string) ([]vault.User, error) {
+	rows, err := s.r.QueryContext(ctx, usersOfOrg, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	us := []vault.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		us = append(us, u)
+	}
+	return us, rows.Err()
+}
+
+// SetUserDisabled disables or enables userID; disabling deletes its
+// tokens, sessions and access links in the same transaction.
+func (s *Store) SetUserDisabled(ctx context.Context, userID string, disabled bool) error {
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, disableUser, disabled, userID)
+		if err != nil {
+			return err
+		}
+		if err := inserted(res, vault.ErrNotFound); err != nil || !disabled {
+			return err
+		}
+		for _, stmt := range eraseSecrets {
+			if _, err := tx.ExecContext(ctx, stmt, userID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("vault/sqlite: set user %s disabled %v: %w", userID, disabled, err)
+	}
+	return nil
+}
+
+// eraseSecrets are what lets user ?1 in without a password, which
+// disabling the user deletes.
+var eraseSecrets = []string{
+	`DELETE FROM tokens WHERE user_id = ?1`,
+	`DELETE FROM sessions WHERE user_id = ?1`,
+	`DELETE FROM access_links WHERE user_id = ?1`,
 }
 
 // Authenticate returns the enabled user with email and password, or

@@ -16,8 +16,8 @@ const (
 	// insertDocument stores an original, unless the person already has
 	// one with the same content (then nothing), or a duplicate.
 	insertDocument = `INSERT INTO documents
-	(id, person_id, state, queue, sha256, pages, duplicate_of, wrapped_key, created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	(id, person_id, state, queue, sha256, pages, duplicate_of, wrapped_key, created_at, updated_at, uploaded_by)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (person_id, sha256) WHERE duplicate_of IS NULL DO NOTHING`
 	selectOriginal = `SELECT ` + documentColumns + ` FROM documents
 	WHERE person_id = ? AND sha256 = ? AND duplicate_of IS NULL`
@@ -81,7 +81,7 @@ func (s *Store) Create(ctx context.Context, d *vault.Document, now time.Time) (*
 func insert(ctx context.Context, tx *sql.Tx, d *vault.Document, pages string, now time.Time) (*vault.Document, error) {
 	d.State, d.DuplicateOf, d.CreatedAt, d.UpdatedAt = vault.StateReceived, "", now, now
 	d.LeaseUntil, d.Attempts, d.Record, d.Text, d.SupersededBy = time.Time{}, 0, nil, "", ""
-	args := []any{d.ID, d.PersonID, d.State, d.Queue, d.SHA256, pages, nil, d.WrappedKey, timestamp(now), timestamp(now)}
+	args := []any{d.ID, d.PersonID, d.State, d.Queue, d.SHA256, pages, nil, d.WrappedKey, timestamp(now), timestamp(now), d.UploadedBy}
 	res, err := tx.ExecContext(ctx, insertDocument, args...)
 	if err != nil {
 		return nil, err

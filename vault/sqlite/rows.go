@@ -38,7 +38,7 @@ func date(d coffre.Date) any {
 // documentColumns are the columns scanDocument reads, in order.
 const documentColumns = `id, person_id, state, queue, sha256, pages, coalesce(duplicate_of, ''),
 	wrapped_key, created_at, updated_at, coalesce(lease_until, ''), attempts, record, text,
-	coalesce(superseded_by, '')`
+	coalesce(superseded_by, ''), uploaded_by`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -51,7 +51,7 @@ func scanDocument(row scanner) (*vault.Document, error) {
 		record                  sql.NullString
 	)
 	err := row.Scan(&d.ID, &d.PersonID, &d.State, &d.Queue, &d.SHA256, &pages, &d.DuplicateOf,
-		&d.WrappedKey, &created, &updated, &lease, &d.Attempts, &record, &d.Text, &d.SupersededBy)
+		&d.WrappedKey, &created, &updated, &lease, &d.Attempts, &record, &d.Text, &d.SupersededBy, &d.UploadedBy)
 	if err != nil {
 		return nil, err
 	}

@@ -38,8 +38,8 @@ func TestProcesses(t *testing.T) {
 	vaulttest.ExerciseProcesses(t, func() (vault.Store, error) { return Open(t.Context(), path) })
 	s := open(t, path)
 	var versions int
-	if err := s.r.QueryRowContext(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 4 {
-		t.Errorf("%d migrations applied (%v), want 4", versions, err)
+	if err := s.r.QueryRowContext(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 5 {
+		t.Errorf("%d migrations applied (%v), want 5", versions, err)
 	}
 }
 
@@ -123,34 +123,13 @@ func TestCreateBatch(t *testing.T) {
 func TestMigrateUsers(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "vault.db")
-	db, err := sql.Open("sqlite", path+writeParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ms, err := vault.Migrations(migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, createMigrations); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms[:3] {
-		if err := migrateOne(ctx, db, m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, stmt := range []string{
+	migrateTo(t, path, 3, []string{
 		`INSERT INTO orgs VALUES ('o1', 'CCAS', '2025-01-01T00:00:00.000000Z')`,
 		`INSERT INTO users VALUES ('u1', 'o1', 'Anne@ccas.fr', 'anne@ccas.fr', 'Anne', 'caseworker', '', '', '2025-01-01T00:00:00.000000Z', 0)`,
 		`INSERT INTO tokens VALUES ('` + vault.TokenHash("cft_x") + `', 'u1', '2025-01-01T00:00:00.000000Z')`,
 		`INSERT INTO mandates (id, person_id, org_id, grantee_id, granted_at, collected)
 			VALUES ('m1', 'p1', 'o1', 'u1', '2025-01-01T00:00:00.000000Z', 'in_person')`,
-	} {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 
 	s := open(t, path)
 	u, err := s.UserByToken(ctx, "cft_x")
@@ -167,5 +146,49 @@ func TestMigrateUsers(t *testing.T) {
 	var violations int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&violations); err != nil || violations != 0 {
 		t.Errorf("%d foreign key violations (%v), want none", violations, err)
+	}
+}
+
+// TestMigrateUploadedBy: migration 5 gives the documents stored before it
+// no uploader.
+func TestMigrateUploadedBy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vault.db")
+	migrateTo(t, path, 4, []string{
+		`INSERT INTO documents (id, person_id, state, queue, sha256, pages, wrapped_key, created_at, updated_at)
+			VALUES ('d1', 'p1', 'received', 'interactive', 'x', '[]', x'01', '2025-01-01T00:00:00.000000Z',
+			'2025-01-01T00:00:00.000000Z')`,
+	})
+	d, err := open(t, path).Get(t.Context(), "d1")
+	if err != nil || d.UploadedBy != "" || string(d.WrappedKey) != "\x01" {
+		t.Errorf("Get after migration = %+v, %v; want the document, no uploader", d, err)
+	}
+}
+
+// migrateTo applies the first n migrations to a new database at path,
+// then runs stmts, as an older coffre would have left it.
+func migrateTo(t *testing.T, path string, n int, stmts []string) {
+	t.Helper()
+	ctx := t.Context()
+	db, err := sql.Open("sqlite", path+writeParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := vault.Migrations(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, createMigrations); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[:n] {
+		if err := migrateOne(ctx, db, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, stmt := range stmts {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

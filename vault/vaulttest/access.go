@@ -2,6 +2,7 @@ package vaulttest
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,8 @@ var accessTests = []struct {
 	{"AccessMandates", testAccessMandates},
 	{"AccessMayRead", testAccessMayRead},
 	{"AccessRevoke", testAccessRevoke},
+	{"AccessUsersOfOrg", testAccessUsersOfOrg},
+	{"AccessDisable", testAccessDisable},
 }
 
 // access returns s as a vault.Access, or skips t.
@@ -450,4 +453,92 @@ func testAccessRevoke(t *testing.T, s vault.Store) {
 	if ok, err := a.MayRead(ctx, cw, "p1", at(21)); err != nil || !ok {
 		t.Errorf("MayRead under a new mandate: %v, %v; want true", ok, err)
 	}
+}
+
+// testAccessUsersOfOrg: an organisation's users, by email key, disabled
+// included, and no one else.
+func testAccessUsersOfOrg(t *testing.T, s vault.Store) {
+	a, ctx := access(t, s), t.Context()
+	org, other := newOrg(t, a, "CCAS"), newOrg(t, a, "CCAS voisin")
+	bob := staff(t, a, org, vault.RoleAgent, "bob@ccas.fr")
+	anne := staff(t, a, org, vault.RoleCaseworker, "Anne@ccas.fr")
+	gone := newUser(t, a, vault.User{OrgID: org.ID, Email: "claire@ccas.fr", Role: vault.RoleAgent, Disabled: true}, "")
+	staff(t, a, other, vault.RoleAdmin, "admin@voisin.fr")
+	newUser(t, a, vault.User{Email: "paul@example.org", Role: vault.RolePerson, PersonID: "p1"}, "")
+
+	for _, tt := range []struct {
+		name  string
+		orgID string
+		want  []vault.User
+	}{
+		{"the organisation", org.ID, []vault.User{anne, bob, gone}},
+		{"an unknown organisation", vault.NewID(), []vault.User{}},
+	} {
+		got, err := a.Users(ctx, tt.orgID)
+		if err != nil || got == nil || !slices.Equal(got, tt.want) {
+			t.Errorf("Users, %s = %+v, %v; want %+v", tt.name, got, err, tt.want)
+		}
+	}
+}
+
+// testAccessDisable: disabling a user stops their token, sessions and
+// access links at once, and deletes them: enabling the user again
+// revives none.
+func testAccessDisable(t *testing.T, s vault.Store) {
+	a, ctx := access(t, s), t.Context()
+	org := newOrg(t, a, "CCAS")
+	cw := staff(t, a, org, vault.RoleCaseworker, "cw@ccas.fr")
+	colleague := staff(t, a, org, vault.RoleCaseworker, "colleague@ccas.fr")
+	token, err := a.CreateToken(ctx, cw.ID, at(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := a.CreateSession(ctx, cw.ID, time.Hour, at(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := a.CreateAccessLink(ctx, cw.ID, time.Hour, at(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := a.CreateSession(ctx, colleague.ID, time.Hour, at(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// uses are the ways in of cw, each tried as it is.
+	uses := []struct {
+		name string
+		use  func() (vault.User, error)
+	}{
+		{"token", func() (vault.User, error) { return a.UserByToken(ctx, token) }},
+		{"session", func() (vault.User, error) { return a.UserBySession(ctx, session, at(1)) }},
+		{"access link", func() (vault.User, error) { return a.UseAccessLink(ctx, link, at(1)) }},
+	}
+	for _, step := range []struct {
+		name     string
+		disabled bool
+	}{{"disabled", true}, {"enabled again", false}} {
+		if err := a.SetUserDisabled(ctx, cw.ID, step.disabled); err != nil {
+			t.Fatalf("SetUserDisabled %v: %v", step.disabled, err)
+		}
+		for _, u := range uses {
+			_, err := u.use()
+			wantErr(t, u.name+" of a user "+step.name, err, vault.ErrUnauthorized)
+		}
+		users, err := a.Users(ctx, org.ID)
+		if err != nil || len(users) != 2 || users[1].ID != cw.ID || users[1].Disabled != step.disabled {
+			t.Errorf("Users after SetUserDisabled %v = %+v, %v", step.disabled, users, err)
+		}
+	}
+	if u, err := a.UserBySession(ctx, kept, at(1)); err != nil || u.ID != colleague.ID {
+		t.Errorf("a colleague's session after disabling cw: %+v, %v", u, err)
+	}
+	// Enabled again, new secrets work.
+	if token, err := a.CreateToken(ctx, cw.ID, at(2)); err != nil {
+		t.Error(err)
+	} else if u, err := a.UserByToken(ctx, token); err != nil || u.ID != cw.ID || u.Disabled {
+		t.Errorf("a new token after enabling again: %+v, %v", u, err)
+	}
+	wantErr(t, "SetUserDisabled of an unknown user", a.SetUserDisabled(ctx, vault.NewID(), true), vault.ErrNotFound)
 }

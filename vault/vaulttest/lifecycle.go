@@ -365,3 +365,41 @@ func testPingClose(t *testing.T, s vault.Store) {
 		t.Errorf("Ping after Close: no error")
 	}
 }
+
+// testUploadedBy: the uploader is stored and read back by Get and Search;
+// a duplicate keeps its own.
+func testUploadedBy(t *testing.T, s vault.Store) {
+	ctx := t.Context()
+	first := docOf("p1", "pages")
+	first.UploadedBy = "agent1"
+	create(t, s, first, at(0))
+	dup := docOf("p1", "pages")
+	dup.UploadedBy = "agent2"
+	original, created, err := s.Create(ctx, dup, at(1))
+	if err != nil || created {
+		t.Fatalf("Create(duplicate) = created %v, %v", created, err)
+	}
+	anonymous := create(t, s, newDoc("p1"), at(2))
+
+	page, err := s.Search(ctx, vault.Query{PersonID: "p1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, d := range page.Documents {
+		found[d.ID] = d.UploadedBy
+	}
+	for _, tt := range []struct {
+		name, got, want string
+	}{
+		{"Create's original", original.UploadedBy, "agent1"},
+		{"Get of the original", get(t, s, first.ID).UploadedBy, "agent1"},
+		{"Get of the duplicate", get(t, s, dup.ID).UploadedBy, "agent2"},
+		{"Get without uploader", get(t, s, anonymous.ID).UploadedBy, ""},
+		{"Search of the original", found[first.ID], "agent1"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s: UploadedBy %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+}

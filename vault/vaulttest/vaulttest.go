@@ -51,6 +51,9 @@ func Exercise(t *testing.T, open func(t *testing.T) vault.Store) {
 		{"DeleteCrash", testDeleteCrash},
 		{"DeletePerson", testDeletePerson},
 		{"Correct", testCorrect},
+		{"UploadedBy", testUploadedBy},
+		{"Rewrap", testRewrap},
+		{"RewrapFailure", testRewrapFailure},
 	}
 	tests = append(tests, journalTests...)
 	tests = append(tests, accessTests...)
