@@ -17,6 +17,11 @@ APT_PACKAGES := gcc pkg-config tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd
 	tesseract-ocr-eng fonts-ocr-b fonts-dejavu-core fonts-liberation2 \
 	redis-server redis-tools postgresql postgresql-client
 
+# The web interface's browser tests: Chromium (headless, through
+# chromedp) and axe-core for the accessibility checks, from npm.
+BROWSER_PACKAGES := chromium npm
+AXE := web/.cache/axe/axe.min.js
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build run test test-long bench eval corpus clean fuzz
@@ -30,6 +35,14 @@ deps:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@missing=$$(for p in $(BROWSER_PACKAGES); do command -v $$p >/dev/null || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@[ -f $(AXE) ] || { mkdir -p $(dir $(AXE)) && cd $(dir $(AXE)) && npm pack --silent axe-core@4 >/dev/null && \
+		tar xzf axe-core-*.tgz package/axe.min.js && mv package/axe.min.js . && rm -r package axe-core-*.tgz; }
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 or later is needed: https://go.dev/doc/install"; exit 1; }
 
 build: deps
