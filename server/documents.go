@@ -23,13 +23,17 @@ type documentView struct {
 	DuplicateOf  string        `json:"duplicate_of,omitempty"`
 	SupersededBy string        `json:"superseded_by,omitempty"`
 	History      []vault.Event `json:"history,omitempty"`
+	// Corrections are a caseworker's changes to what was read, oldest
+	// first: the record shows the corrected values.
+	Corrections []vault.Correction `json:"corrections,omitempty"`
 }
 
 // view builds a document's view; its status is computed today, as a
 // stored one would go stale.
 func (s *Server) view(d *vault.Document, history []vault.Event) documentView {
 	v := documentView{ID: d.ID, PersonID: d.PersonID, State: d.State, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
-		SHA256: d.SHA256, Pages: len(d.Pages), DuplicateOf: d.DuplicateOf, SupersededBy: d.SupersededBy, History: history}
+		SHA256: d.SHA256, Pages: len(d.Pages), DuplicateOf: d.DuplicateOf, SupersededBy: d.SupersededBy, History: history,
+		Corrections: d.Corrections}
 	if d.Record != nil {
 		v.Record = *d.Record
 		v.Record.Status = s.Policy.Status(d.Record.ExpiresOn, s.today())

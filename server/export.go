@@ -95,7 +95,13 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u vault.User) {
 	}
 	listing := make([]exportDocument, len(docs))
 	for i := range docs {
-		d := &docs[i]
+		// Search leaves out the corrections; Get reads them.
+		d, err := s.Store.Get(r.Context(), docs[i].ID)
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		docs[i] = *d
 		history, err := s.Store.Events(r.Context(), d.ID)
 		if err != nil {
 			s.storeError(w, r, err)

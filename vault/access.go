@@ -56,15 +56,15 @@ const (
 // Mandate is a person's consent that an organisation's caseworkers read
 // their documents.
 type Mandate struct {
-	ID        string
-	PersonID  string
-	OrgID     string
-	GranteeID string    // the user (caseworker) authorised; "" = every caseworker of OrgID
-	GrantedAt time.Time // from when it holds; zero = the now of GrantMandate
-	Until     time.Time // zero = no end
-	Collected string    // CollectedInPerson, CollectedSignedPaper or CollectedOnline
-	RevokedAt time.Time // zero while in force
-	RevokedBy string    // the user who revoked it
+	ID        string    `json:"id"`
+	PersonID  string    `json:"person_id"`
+	OrgID     string    `json:"org_id"`
+	GranteeID string    `json:"grantee_id"`           // the user (caseworker) authorised; "" = every caseworker of OrgID
+	GrantedAt time.Time `json:"granted_at"`           // from when it holds; zero = the now of GrantMandate
+	Until     time.Time `json:"until,omitzero"`       // zero = no end
+	Collected string    `json:"collected"`            // CollectedInPerson, CollectedSignedPaper or CollectedOnline
+	RevokedAt time.Time `json:"revoked_at,omitzero"`  // zero while in force
+	RevokedBy string    `json:"revoked_by,omitempty"` // the user who revoked it
 }
 
 // ErrUnauthorized is a bad password, token or session. It says nothing

@@ -86,11 +86,11 @@ type Document struct {
 // Correction is one change an agent made to a document's record. Old and
 // New are the values as strings, JSON-encoded when they are not strings.
 type Correction struct {
-	Field string // "type", "subtype", or a key of Record.Fields
-	Old   string
-	New   string
-	By    string // the user who corrected
-	At    time.Time
+	Field string    `json:"field"` // "type", "subtype", or a key of Record.Fields
+	Old   string    `json:"old"`
+	New   string    `json:"new"`
+	By    string    `json:"by"` // the user who corrected
+	At    time.Time `json:"at"`
 }
 
 // Page is one stored page of a document.

@@ -241,9 +241,20 @@ func TestServeEmbedded(t *testing.T) {
 	env := []string{"COFFRE_DATA_DIR=" + t.TempDir()}
 	srv := startCoffre(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
 	// The first start creates an administrator and prints their token,
-	// with which an admin records mandates.
+	// with which an admin registers a person and records their mandate.
 	srv.token = firstAdminToken(t, srv)
-	req, err := http.NewRequest("POST", srv.addr+"/api/v1/persons/p9/mandates", strings.NewReader(`{"collected":"in_person"}`))
+	req, err := http.NewRequest("POST", srv.addr+"/api/v1/persons", strings.NewReader(`{"name":"Personne Neuf"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := srv.do(t, req)
+	var person struct{ ID string }
+	json.NewDecoder(resp.Body).Decode(&person)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || person.ID == "" {
+		t.Fatalf("the first administrator registers a person: %s", resp.Status)
+	}
+	req, err = http.NewRequest("POST", srv.addr+"/api/v1/persons/"+person.ID+"/mandates", strings.NewReader(`{"collected":"in_person"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +289,7 @@ func TestServeEmbedded(t *testing.T) {
 		t.Errorf("duplicate_of = %q, want %s", docs[dup].DuplicateOf, avis)
 	}
 
-	resp, err := http.Get(srv.addr + "/metrics") // monitoring needs no token
+	resp, err = http.Get(srv.addr + "/metrics") // monitoring needs no token
 	if err != nil {
 		t.Fatal(err)
 	}
