@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"coffre/vault"
@@ -37,7 +38,7 @@ func (s *Server) journal(r *http.Request, u vault.User, action, personID, docume
 }
 
 // personJournal lists the journal of a person, oldest first, paged by
-// ?after=SEQ.
+// ?after=SEQ, with the actors' names, roles and organisations.
 func (s *Server) personJournal(w http.ResponseWriter, r *http.Request, u vault.User) {
 	person := r.PathValue("id")
 	if !s.mayRead(w, r, u, actionJournal, person, "") {
@@ -53,5 +54,18 @@ func (s *Server) personJournal(w http.ResponseWriter, r *http.Request, u vault.U
 		s.storeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	// Who acted, by name, role and organisation: the person reads "who
+	// saw my documents", not user ids.
+	var ids []string
+	for _, e := range entries {
+		if !slices.Contains(ids, e.Actor) {
+			ids = append(ids, e.Actor)
+		}
+	}
+	actors, err := s.Persons.Actors(r.Context(), ids)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries, "actors": actors})
 }

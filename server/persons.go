@@ -22,6 +22,7 @@ type Persons interface {
 	UserByPerson(ctx context.Context, personID string) (vault.User, error)
 	CreateUser(ctx context.Context, u vault.User, password string, now time.Time) (vault.User, error)
 	CreateAccessLink(ctx context.Context, userID string, ttl time.Duration, now time.Time) (string, error)
+	Actors(ctx context.Context, ids []string) (map[string]vault.Actor, error)
 }
 
 const (

@@ -67,6 +67,14 @@ type Mandate struct {
 	RevokedBy string    `json:"revoked_by,omitempty"` // the user who revoked it
 }
 
+// Actor is a user as the journal shows them to the person: their name,
+// role and organisation, never how to reach them.
+type Actor struct {
+	Name    string `json:"name"`
+	Role    Role   `json:"role"`
+	OrgName string `json:"org_name,omitempty"`
+}
+
 // ErrUnauthorized is a bad password, token or session. It says nothing
 // more on purpose: which one was wrong would help whoever guesses.
 var ErrUnauthorized = errors.New("vault: unauthorized")
@@ -88,6 +96,9 @@ type Access interface {
 	// Users returns the users of organisation orgID, disabled included,
 	// ordered by EmailKey; none (not an error) for an unknown orgID.
 	Users(ctx context.Context, orgID string) ([]User, error)
+	// Actors describes the users of ids (unknown ids are left out), so
+	// that a person's journal says who acted, not only an id.
+	Actors(ctx context.Context, ids []string) (map[string]Actor, error)
 	// SetUserDisabled disables or enables user userID (ErrNotFound if
 	// there is none). Disabling also deletes the user's API tokens,
 	// sessions and access links, in the same transaction: access stops at

@@ -36,6 +36,8 @@ const (
 	// usersOfOrg orders by code point, as SQLite does.
 	usersOfOrg  = `SELECT ` + userColumns + ` FROM users u WHERE u.org_id = $1 ORDER BY u.email_key COLLATE "C", u.id`
 	disableUser = `UPDATE users SET disabled = $1 WHERE id = $2`
+	actors      = `SELECT u.id, u.name, u.role, coalesce(o.name, '') FROM users u LEFT JOIN orgs o ON o.id = u.org_id
+		WHERE u.id = ANY($1)`
 
 	// Tokens and sessions are inserted only for a user that exists, so
 	// that an unknown user is ErrNotFound rather than a foreign key error.
@@ -128,6 +130,28 @@ func (s *Store) Users(ctx context.Context, orgID string) ([]vault.User, error) {
 		us = []vault.User{}
 	}
 	return us, nil
+}
+
+// Actors describes the users of ids.
+func (s *Store) Actors(ctx context.Context, ids []string) (map[string]vault.Actor, error) {
+	rows, err := s.pool.Query(ctx, actors, ids)
+	if err != nil {
+		return nil, fmt.Errorf("vault/postgres: actors: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]vault.Actor, len(ids))
+	for rows.Next() {
+		var id string
+		var a vault.Actor
+		if err := rows.Scan(&id, &a.Name, &a.Role, &a.OrgName); err != nil {
+			return nil, fmt.Errorf("vault/postgres: actors: %w", err)
+		}
+		out[id] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("vault/postgres: actors: %w", err)
+	}
+	return out, nil
 }
 
 // SetUserDisabled disables or enables userID; disabling deletes its

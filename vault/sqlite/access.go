@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -32,6 +33,9 @@ const (
 	userByPers  = `SELECT ` + userColumns + ` FROM users u WHERE u.person_id = ? AND u.role = 'person'`
 	usersOfOrg  = `SELECT ` + userColumns + ` FROM users u WHERE u.org_id = ? ORDER BY u.email_key, u.id`
 	disableUser = `UPDATE users SET disabled = ? WHERE id = ?`
+	// actors takes the ids as a JSON array: one statement for any number.
+	actors = `SELECT u.id, u.name, u.role, coalesce(o.name, '') FROM users u LEFT JOIN orgs o ON o.id = u.org_id
+		WHERE u.id IN (SELECT value FROM json_each(?))`
 
 	// The token rows are inserted only for a user that exists, so that
 	// an unknown user is ErrNotFound rather than a foreign key error.
@@ -126,6 +130,32 @@ func (s *Store) Users(ctx context.Context, orgID string) ([]vault.User, error) {
 		return nil, fmt.Errorf("vault/sqlite: users of org %s: %w", orgID, err)
 	}
 	return us, nil
+}
+
+// Actors describes the users of ids.
+func (s *Store) Actors(ctx context.Context, ids []string) (map[string]vault.Actor, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("vault/sqlite: actors: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, actors, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("vault/sqlite: actors: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]vault.Actor, len(ids))
+	for rows.Next() {
+		var id string
+		var a vault.Actor
+		if err := rows.Scan(&id, &a.Name, &a.Role, &a.OrgName); err != nil {
+			return nil, fmt.Errorf("vault/sqlite: actors: %w", err)
+		}
+		out[id] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("vault/sqlite: actors: %w", err)
+	}
+	return out, nil
 }
 
 func (s *Store) users(ctx context.Context, orgID string) ([]vault.User, error) {

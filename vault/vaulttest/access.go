@@ -27,6 +27,30 @@ var accessTests = []struct {
 	{"AccessRevoke", testAccessRevoke},
 	{"AccessUsersOfOrg", testAccessUsersOfOrg},
 	{"AccessDisable", testAccessDisable},
+	{"AccessActors", testAccessActors},
+}
+
+// testAccessActors: the journal's actors by id, with their organisation's
+// name; unknown ids left out.
+func testAccessActors(t *testing.T, s vault.Store) {
+	a := access(t, s)
+	org := newOrg(t, a, "CCAS de Lyon")
+	cw := newUser(t, a, vault.User{OrgID: org.ID, Email: "marie@ccas.fr", Name: "Marie", Role: vault.RoleCaseworker}, "")
+	p := newUser(t, a, vault.User{Email: "paul@example.org", Name: "Paul", Role: vault.RolePerson, PersonID: "p1"}, "")
+	got, err := a.Actors(t.Context(), []string{cw.ID, p.ID, "system", vault.NewID()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]vault.Actor{
+		cw.ID: {Name: "Marie", Role: vault.RoleCaseworker, OrgName: "CCAS de Lyon"},
+		p.ID:  {Name: "Paul", Role: vault.RolePerson},
+	}
+	if len(got) != len(want) || got[cw.ID] != want[cw.ID] || got[p.ID] != want[p.ID] {
+		t.Errorf("Actors = %+v, want %+v", got, want)
+	}
+	if none, err := a.Actors(t.Context(), nil); err != nil || len(none) != 0 {
+		t.Errorf("Actors(nil) = %v, %v; want none", none, err)
+	}
 }
 
 // access returns s as a vault.Access, or skips t.

@@ -1,0 +1,371 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"coffre"
+	"coffre/vault"
+)
+
+type searchData struct {
+	Type, Status, Text, PersonName, PersonID string
+	Choices                                  []person // the persons the name matches, when several
+	Results                                  []row
+	Next                                     string // the next page's URL
+}
+
+// row is a document with its person.
+type row struct {
+	Doc    document
+	Person person
+}
+
+type kind struct{ Value, Label string }
+
+// kinds are the document types one can search for or correct to, as
+// "type/subtype".
+var kinds = []kind{
+	{"avis_imposition/", "Avis d'imposition"},
+	{"attestation_caf/", "Attestation CAF"},
+	{"piece_identite/cni", "Carte nationale d'identité"},
+	{"piece_identite/passeport", "Passeport"},
+	{"piece_identite/titre_sejour", "Titre de séjour"},
+	{"piece_identite/", "Pièce d'identité (toutes)"},
+	{"unknown/", "Document non reconnu"},
+}
+
+// search finds documents across the persons who gave the user's
+// organisation a mandate: filters combine, results come by pages.
+func (s *site) search(w http.ResponseWriter, r *http.Request, u *me) error {
+	in := r.URL.Query()
+	d := searchData{Type: in.Get("type"), Status: in.Get("status"), Text: strings.TrimSpace(in.Get("q")),
+		PersonName: strings.TrimSpace(in.Get("personne")), PersonID: in.Get("person_id")}
+	v := view{Title: "Rechercher", Me: u, Data: &d}
+	if d.PersonID == "" && d.PersonName != "" {
+		var out struct {
+			Persons []person `json:"persons"`
+		}
+		if err := s.call(r, http.MethodGet, apiPath("/api/v1/persons", url.Values{"q": {d.PersonName}}), nil, &out); err != nil {
+			return err
+		}
+		switch len(out.Persons) {
+		case 0:
+			v.Error = "Aucune personne ne porte ce nom : vérifiez l'orthographe."
+		case 1:
+			d.PersonID = out.Persons[0].ID
+		default:
+			d.Choices = out.Persons
+		}
+		if d.PersonID == "" {
+			s.render(w, http.StatusOK, "search.html", v)
+			return nil
+		}
+	}
+	q := url.Values{}
+	typ, subtype, _ := strings.Cut(d.Type, "/")
+	for k, val := range map[string]string{"type": typ, "subtype": subtype, "status": d.Status, "q": d.Text,
+		"person_id": d.PersonID, "cursor": in.Get("cursor"), "limit": "20"} {
+		if val != "" {
+			q.Set(k, val)
+		}
+	}
+	var page struct {
+		Documents  []document `json:"documents"`
+		NextCursor string     `json:"next_cursor"`
+	}
+	if err := s.call(r, http.MethodGet, apiPath("/api/v1/documents", q), nil, &page); err != nil {
+		ae, ok := refusal(err)
+		if !ok {
+			return err
+		}
+		v.Error = ae.Message
+	}
+	rows, err := s.withPersons(r, page.Documents)
+	if err != nil {
+		return err
+	}
+	d.Results = rows
+	if page.NextCursor != "" {
+		next := r.URL.Query()
+		next.Set("cursor", page.NextCursor)
+		next.Set("person_id", d.PersonID)
+		d.Next = "/recherche?" + next.Encode()
+	}
+	s.render(w, http.StatusOK, "search.html", v)
+	return nil
+}
+
+// withPersons pairs documents with their persons, each person asked once.
+func (s *site) withPersons(r *http.Request, docs []document) ([]row, error) {
+	persons := map[string]person{}
+	rows := make([]row, len(docs))
+	for i, d := range docs {
+		p, ok := persons[d.PersonID]
+		if !ok {
+			if err := s.call(r, http.MethodGet, "/api/v1/persons/"+url.PathEscape(d.PersonID), nil, &p); err != nil {
+				return nil, err
+			}
+			persons[d.PersonID] = p
+		}
+		rows[i] = row{Doc: d, Person: p}
+	}
+	return rows, nil
+}
+
+type alertGroup struct {
+	Person person
+	Docs   []document
+}
+
+// alerts lists, by person, the proofs in force that have expired or
+// expire within the policy's notice (30 days).
+func (s *site) alerts(w http.ResponseWriter, r *http.Request, u *me) error {
+	var docs []document
+	for _, status := range []coffre.Status{coffre.StatusExpired, coffre.StatusExpiringSoon} {
+		var page struct {
+			Documents []document `json:"documents"`
+		}
+		q := url.Values{"status": {string(status)}, "limit": {"500"}}
+		if err := s.call(r, http.MethodGet, apiPath("/api/v1/documents", q), nil, &page); err != nil {
+			return err
+		}
+		for _, d := range page.Documents {
+			if d.SupersededBy == "" { // a newer one replaced it: nothing to ask for
+				docs = append(docs, d)
+			}
+		}
+	}
+	rows, err := s.withPersons(r, docs)
+	if err != nil {
+		return err
+	}
+	var groups []alertGroup
+	index := map[string]int{}
+	for _, rw := range rows {
+		i, ok := index[rw.Person.ID]
+		if !ok {
+			i = len(groups)
+			index[rw.Person.ID] = i
+			groups = append(groups, alertGroup{Person: rw.Person})
+		}
+		groups[i].Docs = append(groups[i].Docs, rw.Doc)
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].Person.Name < groups[j].Person.Name })
+	s.render(w, http.StatusOK, "alerts.html", view{Title: "Alertes d'expiration", Me: u, Data: groups})
+	return nil
+}
+
+type personData struct {
+	Person  person
+	Current []typeGroup // proofs in force, by type
+	Old     []document  // expired or replaced by a newer one
+	Other   []document  // being read, unreadable, or failed
+	Link    *accessLinkView
+}
+
+type typeGroup struct {
+	Label string
+	Docs  []document
+}
+
+type accessLinkView struct {
+	URL       string    `json:"url"` // a path: the page makes it a full address
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// person shows a person's proofs: those in force by type, the others set
+// apart.
+func (s *site) person(w http.ResponseWriter, r *http.Request, u *me) error {
+	d, err := s.personData(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	s.render(w, http.StatusOK, "person.html", view{Title: d.Person.Name, Me: u, Data: d})
+	return nil
+}
+
+func (s *site) personData(r *http.Request, id string) (*personData, error) {
+	d := &personData{}
+	if err := s.call(r, http.MethodGet, "/api/v1/persons/"+url.PathEscape(id), nil, &d.Person); err != nil {
+		return nil, err
+	}
+	var page struct {
+		Documents []document `json:"documents"`
+	}
+	if err := s.call(r, http.MethodGet, "/api/v1/persons/"+url.PathEscape(id)+"/documents?limit=500", nil, &page); err != nil {
+		return nil, err
+	}
+	index := map[string]int{}
+	for _, doc := range page.Documents {
+		switch {
+		case doc.Current():
+			label := typeLabel(doc.Type, doc.Subtype)
+			i, ok := index[label]
+			if !ok {
+				i = len(d.Current)
+				index[label] = i
+				d.Current = append(d.Current, typeGroup{Label: label})
+			}
+			d.Current[i].Docs = append(d.Current[i].Docs, doc)
+		case doc.Pending() || doc.State == vault.StateFailed || doc.Unreadable():
+			d.Other = append(d.Other, doc)
+		default:
+			d.Old = append(d.Old, doc)
+		}
+	}
+	return d, nil
+}
+
+// accessLinkCreate makes a single-use link for the person to log in,
+// shown once to be given to them.
+func (s *site) accessLinkCreate(w http.ResponseWriter, r *http.Request, u *me) error {
+	id := r.PathValue("id")
+	d, err := s.personData(r, id)
+	if err != nil {
+		return err
+	}
+	v := view{Title: d.Person.Name, Me: u, Data: d}
+	var link accessLinkView
+	if err := s.call(r, http.MethodPost, "/api/v1/persons/"+url.PathEscape(id)+"/access-link", map[string]string{}, &link); err != nil {
+		ae, ok := refusal(err)
+		if !ok {
+			return err
+		}
+		v.Error = ae.Message
+	} else {
+		link.URL = s.origin(r) + link.URL
+		d.Link = &link
+	}
+	s.render(w, http.StatusOK, "person.html", v)
+	return nil
+}
+
+type documentData struct {
+	Doc  document
+	Kind string // the document's, as "type/subtype"
+}
+
+// document shows a document: its pages, what was read, the checks, its
+// history, and the correction form.
+func (s *site) document(w http.ResponseWriter, r *http.Request, u *me) error {
+	v := view{Title: "Document", Me: u}
+	if r.URL.Query().Has("corrige") {
+		v.Info = "Correction enregistrée."
+	}
+	return s.showDocument(w, r, v)
+}
+
+func (s *site) showDocument(w http.ResponseWriter, r *http.Request, v view) error {
+	var d document
+	if err := s.call(r, http.MethodGet, "/api/v1/documents/"+url.PathEscape(r.PathValue("id")), nil, &d); err != nil {
+		return err
+	}
+	v.Title = d.Title()
+	v.Data = documentData{Doc: d, Kind: string(d.Type) + "/" + d.Subtype}
+	s.render(w, http.StatusOK, "document.html", v)
+	return nil
+}
+
+// correct sends the fields the caseworker changed.
+func (s *site) correct(w http.ResponseWriter, r *http.Request, u *me) error {
+	id := r.PathValue("id")
+	var d document
+	if err := s.call(r, http.MethodGet, "/api/v1/documents/"+url.PathEscape(id), nil, &d); err != nil {
+		return err
+	}
+	patch := correctionOf(&d, r)
+	if len(patch) == 0 {
+		http.Redirect(w, r, "/documents/"+url.PathEscape(id), http.StatusSeeOther)
+		return nil
+	}
+	if err := s.call(r, http.MethodPatch, "/api/v1/documents/"+url.PathEscape(id), patch, nil); err != nil {
+		ae, ok := refusal(err)
+		if !ok {
+			return err
+		}
+		return s.showDocument(w, r, view{Me: u, Error: ae.Message})
+	}
+	http.Redirect(w, r, "/documents/"+url.PathEscape(id)+"?corrige", http.StatusSeeOther)
+	return nil
+}
+
+// correctionOf returns the PATCH body for what the form changes in d:
+// the kind, and each field whose value differs, typed like the value it
+// replaces (numbers, lists of names, text and dates).
+func correctionOf(d *document, r *http.Request) map[string]any {
+	patch := map[string]any{}
+	if kind := r.PostFormValue("kind"); kind != "" && kind != string(d.Type)+"/"+d.Subtype {
+		typ, subtype, _ := strings.Cut(kind, "/")
+		patch["type"], patch["subtype"] = typ, subtype
+	}
+	fields := map[string]any{}
+	for _, name := range d.FieldNames() {
+		in, ok := r.PostForm["field_"+name]
+		if !ok || strings.TrimSpace(in[0]) == inputValue(d.Fields[name]) {
+			continue
+		}
+		fields[name] = typedLike(d.Fields[name], strings.TrimSpace(in[0]))
+	}
+	if len(fields) > 0 {
+		patch["fields"] = fields
+	}
+	return patch
+}
+
+// typedLike converts s to the JSON type of old; a number that does not
+// parse is sent as typed, for the API to refuse with its message.
+func typedLike(old any, s string) any {
+	switch old.(type) {
+	case float64:
+		if n, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), ",", "."), 64); err == nil {
+			return n
+		}
+	case bool:
+		if b, err := strconv.ParseBool(s); err == nil {
+			return b
+		}
+	case []any:
+		var list []string
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				list = append(list, p)
+			}
+		}
+		return list
+	}
+	return s
+}
+
+// inputValue is a field's value as the correction form edits it.
+func inputValue(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	case string:
+		return v
+	case []any:
+		parts := make([]string, len(v))
+		for i, p := range v {
+			parts[i] = inputValue(p)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return ""
+}
+
+// isDate reports whether a field's value is a date, for a date input.
+func isDate(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		return false
+	}
+	_, err := coffre.ParseDate(s)
+	return err == nil
+}

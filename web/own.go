@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"coffre/vault"
+)
+
+// mandate is a mandate as the API shows it.
+type mandate struct {
+	ID        string    `json:"id"`
+	OrgID     string    `json:"org_id"`
+	GranteeID string    `json:"grantee_id"`
+	GrantedAt time.Time `json:"granted_at"`
+	Until     time.Time `json:"until"`
+	Collected string    `json:"collected"`
+	RevokedAt time.Time `json:"revoked_at"`
+}
+
+type ownData struct {
+	*personData
+	Journal  []vault.Entry
+	Actors   map[string]vault.Actor
+	Mandates []mandate
+	Now      time.Time
+}
+
+// InForce reports whether m still lets the organisation read, at now.
+func (m mandate) InForce(now time.Time) bool {
+	return m.RevokedAt.IsZero() && (m.Until.IsZero() || now.Before(m.Until))
+}
+
+// own is the person's own page: their documents, who saw them and when
+// (the journal), their mandates with a button to revoke each, and the
+// download of everything.
+func (s *site) own(w http.ResponseWriter, r *http.Request, u *me) error {
+	if !u.Person() {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	v := view{Title: "Mes documents", Me: u}
+	if r.URL.Query().Has("revoque") {
+		v.Info = "Mandat révoqué : l'organisation ne peut plus consulter vos documents."
+	}
+	return s.showOwn(w, r, v)
+}
+
+func (s *site) showOwn(w http.ResponseWriter, r *http.Request, v view) error {
+	id := url.PathEscape(v.Me.PersonID)
+	pd, err := s.personData(r, v.Me.PersonID)
+	if err != nil {
+		return err
+	}
+	d := ownData{personData: pd, Now: s.Now()}
+	var journal struct {
+		Entries []vault.Entry          `json:"entries"`
+		Actors  map[string]vault.Actor `json:"actors"`
+	}
+	if err := s.call(r, http.MethodGet, "/api/v1/persons/"+id+"/journal", nil, &journal); err != nil {
+		return err
+	}
+	// Newest first, and only what others did: the person's own visits
+	// are not what they look for here.
+	for i := len(journal.Entries) - 1; i >= 0; i-- {
+		if e := journal.Entries[i]; e.Actor != v.Me.ID {
+			d.Journal = append(d.Journal, e)
+		}
+	}
+	d.Actors = journal.Actors
+	var ms struct {
+		Mandates []mandate `json:"mandates"`
+	}
+	if err := s.call(r, http.MethodGet, "/api/v1/persons/"+id+"/mandates", nil, &ms); err != nil {
+		return err
+	}
+	d.Mandates = ms.Mandates
+	v.Data = d
+	s.render(w, http.StatusOK, "own.html", v)
+	return nil
+}
+
+// revoke ends a mandate at once.
+func (s *site) revoke(w http.ResponseWriter, r *http.Request, u *me) error {
+	path := "/api/v1/persons/" + url.PathEscape(r.PathValue("person")) + "/mandates/" + url.PathEscape(r.PathValue("id"))
+	if err := s.call(r, http.MethodDelete, path, nil, nil); err != nil {
+		ae, ok := refusal(err)
+		if !ok || !u.Person() {
+			return err
+		}
+		return s.showOwn(w, r, view{Title: "Mes documents", Me: u, Error: ae.Message})
+	}
+	http.Redirect(w, r, "/mes-documents?revoque", http.StatusSeeOther)
+	return nil
+}

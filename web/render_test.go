@@ -1,0 +1,117 @@
+package web
+
+import (
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"coffre"
+	"coffre/vault"
+)
+
+func TestSummary(t *testing.T) {
+	date := func(s string) coffre.Date {
+		d, err := coffre.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	tests := []struct {
+		name string
+		doc  document
+		want string
+	}{
+		{"avis valid", document{Record: coffre.Record{Type: coffre.TypeAvisImposition, Fields: coffre.Fields{"annee_revenus": 2024.0},
+			ExpiresOn: date("2026-09-14"), Status: coffre.StatusValid}},
+			"Avis d'imposition 2025 sur les revenus 2024 — valable jusqu'au 14/09/2026"},
+		{"cni expired", document{Record: coffre.Record{Type: coffre.TypePieceIdentite, Subtype: coffre.SubtypeCNI,
+			ExpiresOn: date("2024-03-31"), Status: coffre.StatusExpired}},
+			"Carte nationale d'identité — expiré depuis le 01/04/2024"},
+		{"caf soon", document{Record: coffre.Record{Type: coffre.TypeAttestationCAF, Fields: coffre.Fields{"date_edition": "2025-01-05"},
+			ExpiresOn: date("2025-04-05"), Status: coffre.StatusExpiringSoon}},
+			"Attestation CAF du 05/01/2025 — valable jusqu'au 05/04/2025"},
+		{"unknown", document{Record: coffre.Record{Type: coffre.TypeUnknown, Status: coffre.StatusUndetermined}},
+			"Document non reconnu — validité indéterminée"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.doc.Summary(); got != tt.want {
+				t.Errorf("Summary() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCorrectionOf(t *testing.T) {
+	doc := document{Record: coffre.Record{Type: coffre.TypePieceIdentite, Subtype: coffre.SubtypeCNI, Fields: coffre.Fields{
+		"nombre_parts": 1.5, "given_names": []any{"JEANNE", "MARIE"}, "birth_date": "1980-02-01", "surname": "DUPONT"}}}
+	tests := []struct {
+		name string
+		form url.Values
+		want map[string]any
+	}{
+		{"nothing changed", url.Values{"kind": {"piece_identite/cni"}, "field_nombre_parts": {"1.5"}, "field_surname": {" DUPONT "},
+			"field_given_names": {"JEANNE, MARIE"}, "field_birth_date": {"1980-02-01"}}, map[string]any{}},
+		{"kind", url.Values{"kind": {"piece_identite/passeport"}}, map[string]any{"type": "piece_identite", "subtype": "passeport"}},
+		{"typed fields", url.Values{"field_nombre_parts": {"2,5"}, "field_given_names": {"JEANNE,  ANNE ,"}, "field_birth_date": {"1980-02-03"}},
+			map[string]any{"fields": map[string]any{"nombre_parts": 2.5, "given_names": []string{"JEANNE", "ANNE"}, "birth_date": "1980-02-03"}}},
+		{"bad number sent as typed", url.Values{"field_nombre_parts": {"deux"}}, map[string]any{"fields": map[string]any{"nombre_parts": "deux"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/documents/x", strings.NewReader(tt.form.Encode()))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if diff := cmp.Diff(tt.want, correctionOf(&doc, r)); diff != "" {
+				t.Errorf("correctionOf (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestFieldValue(t *testing.T) {
+	tests := []struct {
+		in   any
+		want string
+	}{
+		{49634.0, "49634"},
+		{2.5, "2.5"},
+		{"2024-09-14", "14/09/2024"},
+		{"3126654144718", "3126654144718"},
+		{[]any{"JEANNE", "MARIE"}, "JEANNE, MARIE"},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		if got := fieldValue(tt.in); got != tt.want {
+			t.Errorf("fieldValue(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDocumentGroups(t *testing.T) {
+	tests := []struct {
+		doc                      document
+		current, pending, unread bool
+	}{
+		{document{State: vault.StateDone, Record: coffre.Record{Status: coffre.StatusValid}}, true, false, false},
+		{document{State: vault.StateDone, SupersededBy: "x", Record: coffre.Record{Status: coffre.StatusValid}}, false, false, false},
+		{document{State: vault.StateDone, Record: coffre.Record{Status: coffre.StatusExpired}}, false, false, false},
+		{document{State: vault.StateProcessing}, false, true, false},
+		{document{State: vault.StateDone, Record: coffre.Record{Status: coffre.StatusUndetermined,
+			Checks: []coffre.Check{{Name: coffre.CheckReadable, OK: false}}}}, false, false, true},
+	}
+	for i, tt := range tests {
+		if got := tt.doc.Current(); got != tt.current {
+			t.Errorf("%d: Current() = %v", i, got)
+		}
+		if got := tt.doc.Pending(); got != tt.pending {
+			t.Errorf("%d: Pending() = %v", i, got)
+		}
+		if got := tt.doc.Unreadable(); got != tt.unread {
+			t.Errorf("%d: Unreadable() = %v", i, got)
+		}
+	}
+}
