@@ -16,6 +16,7 @@ import (
 
 	"coffre/server"
 	"coffre/vault"
+	"coffre/web"
 	"coffre/workers"
 )
 
@@ -51,7 +52,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if svc.embedded {
 		welcome = func(addr string) { firstAdmin(ctx, svc.store.(vault.Access), addr, stdout, logger) }
 	}
-	return serveHTTP(ctx, sc.Addr, server.Protect(newServer(&cfg, sc, svc, logger).Handler()), stdout, stderr, welcome)
+	site := web.New(web.Config{
+		API:      newServer(&cfg, sc, svc, logger).Handler(),
+		Sessions: svc.store.(vault.Access),
+		Now:      time.Now,
+		// Browsers keep Secure cookies on http://localhost and 127.0.0.1,
+		// and behind a TLS proxy the listen address is loopback too.
+		SecureCookies: true,
+		Logger:        logger,
+	})
+	return serveHTTP(ctx, sc.Addr, server.Protect(site), stdout, stderr, welcome)
 }
 
 // firstOrg is the organisation the embedded setup creates on first start,
