@@ -96,7 +96,7 @@ func firstAdmin(ctx context.Context, st vault.Access, addr string, stdout io.Wri
 		return
 	}
 	fmt.Fprintf(stdout, "Premier démarrage : organisation « %s » et son administrateur créés.\n"+
-		"Connectez-vous sur http://%s/connexion avec l'adresse %s et le mot de passe %s (affiché une seule fois : notez-le, puis changez-le).\n"+
+		"Connectez-vous sur http://%s/connexion avec l'adresse %s et le mot de passe %s (affiché une seule fois : notez-le).\n"+
 		"Jeton d'administration pour l'API (affiché une seule fois, conservez-le) : %s\n"+
 		"Autres comptes : coffre user add, coffre token create, coffre mandate grant.\n", firstOrg, addr, firstAdminEmail, password, token)
 }
