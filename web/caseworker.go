@@ -46,6 +46,9 @@ func (s *site) search(w http.ResponseWriter, r *http.Request, u *me) error {
 	d := searchData{Type: in.Get("type"), Status: in.Get("status"), Text: strings.TrimSpace(in.Get("q")),
 		PersonName: strings.TrimSpace(in.Get("personne")), PersonID: in.Get("person_id")}
 	v := view{Title: "Rechercher", Me: u, Data: &d}
+	if in.Has("supprime") {
+		v.Info = "Toutes les données de la personne ont été supprimées."
+	}
 	if d.PersonID == "" && d.PersonName != "" {
 		var out struct {
 			Persons []person `json:"persons"`
@@ -165,7 +168,12 @@ type personData struct {
 	Current []typeGroup // proofs in force, by type
 	Old     []document  // expired or replaced by a newer one
 	Other   []document  // being read, unreadable, or failed
+	// Refused, when set, is why the user may not see the documents (no
+	// mandate): the page then shows the person alone, and to an admin
+	// the form to record the mandate.
+	Refused string
 	Link    *accessLinkView
+	Ways    []kind // how a mandate's consent may have been collected
 }
 
 type typeGroup struct {
@@ -178,14 +186,37 @@ type accessLinkView struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
+// collectedWays are how the person's consent to a mandate was collected,
+// as the API names them.
+var collectedWays = []kind{
+	{vault.CollectedInPerson, "En personne, au guichet"},
+	{vault.CollectedSignedPaper, "Sur papier signé"},
+	{vault.CollectedOnline, "En ligne"},
+}
+
 // person shows a person's proofs: those in force by type, the others set
 // apart.
 func (s *site) person(w http.ResponseWriter, r *http.Request, u *me) error {
+	v := view{Me: u}
+	switch q := r.URL.Query(); {
+	case q.Has("mandat"):
+		v.Info = "Mandat enregistré : les travailleurs sociaux de votre organisation peuvent consulter les documents de la personne."
+	case q.Has("supprime"):
+		v.Info = "Document supprimé."
+	}
+	return s.showPerson(w, r, v, nil)
+}
+
+// showPerson renders the person's page with v's messages and, when just
+// created, an access link to give them.
+func (s *site) showPerson(w http.ResponseWriter, r *http.Request, v view, link *accessLinkView) error {
 	d, err := s.personData(r, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	s.render(w, http.StatusOK, "person.html", view{Title: d.Person.Name, Me: u, Data: d})
+	d.Link, d.Ways = link, collectedWays
+	v.Title, v.Data = d.Person.Name, d
+	s.render(w, http.StatusOK, "person.html", v)
 	return nil
 }
 
@@ -198,7 +229,12 @@ func (s *site) personData(r *http.Request, id string) (*personData, error) {
 		Documents []document `json:"documents"`
 	}
 	if err := s.call(r, http.MethodGet, "/api/v1/persons/"+url.PathEscape(id)+"/documents?limit=500", nil, &page); err != nil {
-		return nil, err
+		ae, ok := refusal(err)
+		if !ok || ae.Code != http.StatusForbidden {
+			return nil, err
+		}
+		d.Refused = ae.Message
+		return d, nil
 	}
 	index := map[string]int{}
 	for _, doc := range page.Documents {
@@ -224,24 +260,36 @@ func (s *site) personData(r *http.Request, id string) (*personData, error) {
 // accessLinkCreate makes a single-use link for the person to log in,
 // shown once to be given to them.
 func (s *site) accessLinkCreate(w http.ResponseWriter, r *http.Request, u *me) error {
-	id := r.PathValue("id")
-	d, err := s.personData(r, id)
-	if err != nil {
-		return err
-	}
-	v := view{Title: d.Person.Name, Me: u, Data: d}
+	v := view{Me: u}
 	var link accessLinkView
-	if err := s.call(r, http.MethodPost, "/api/v1/persons/"+url.PathEscape(id)+"/access-link", map[string]string{}, &link); err != nil {
+	if err := s.call(r, http.MethodPost, "/api/v1/persons/"+url.PathEscape(r.PathValue("id"))+"/access-link", map[string]string{}, &link); err != nil {
 		ae, ok := refusal(err)
 		if !ok {
 			return err
 		}
 		v.Error = ae.Message
-	} else {
-		link.URL = s.origin(r) + link.URL
-		d.Link = &link
+		return s.showPerson(w, r, v, nil)
 	}
-	s.render(w, http.StatusOK, "person.html", v)
+	link.URL = s.origin(r) + link.URL
+	return s.showPerson(w, r, v, &link)
+}
+
+// grantMandate records, for an admin, the mandate the person gave their
+// organisation, and how their consent was collected.
+func (s *site) grantMandate(w http.ResponseWriter, r *http.Request, u *me) error {
+	id := url.PathEscape(r.PathValue("id"))
+	in := map[string]string{"collected": r.PostFormValue("collected")}
+	if until := r.PostFormValue("until"); until != "" {
+		in["until"] = until
+	}
+	if err := s.call(r, http.MethodPost, "/api/v1/persons/"+id+"/mandates", in, nil); err != nil {
+		ae, ok := refusal(err)
+		if !ok {
+			return err
+		}
+		return s.showPerson(w, r, view{Me: u, Error: ae.Message}, nil)
+	}
+	http.Redirect(w, r, "/personnes/"+id+"?mandat", http.StatusSeeOther)
 	return nil
 }
 

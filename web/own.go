@@ -41,8 +41,11 @@ func (s *site) own(w http.ResponseWriter, r *http.Request, u *me) error {
 		return nil
 	}
 	v := view{Title: "Mes documents", Me: u}
-	if r.URL.Query().Has("revoque") {
+	switch q := r.URL.Query(); {
+	case q.Has("revoque"):
 		v.Info = "Mandat révoqué : l'organisation ne peut plus consulter vos documents."
+	case q.Has("supprime"):
+		v.Info = "Document supprimé."
 	}
 	return s.showOwn(w, r, v)
 }

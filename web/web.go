@@ -98,8 +98,14 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("GET /alertes", s.page(s.alerts))
 	mux.HandleFunc("GET /personnes/{id}", s.page(s.person))
 	mux.HandleFunc("POST /personnes/{id}/lien", s.page(s.accessLinkCreate))
+	mux.HandleFunc("POST /personnes/{id}/mandat", s.page(s.grantMandate))
+	mux.HandleFunc("GET /personnes/{id}/supprimer", s.page(s.confirmDeletePerson))
+	mux.HandleFunc("POST /personnes/{id}/supprimer", s.page(s.deletePerson))
 	mux.HandleFunc("GET /documents/{id}", s.page(s.document))
 	mux.HandleFunc("POST /documents/{id}", s.page(s.correct))
+	mux.HandleFunc("GET /documents/{id}/supprimer", s.page(s.confirmDeleteDocument))
+	mux.HandleFunc("POST /documents/{id}/supprimer", s.page(s.deleteDocument))
+	mux.HandleFunc("GET /donnees-supprimees", s.deletedPage)
 	mux.HandleFunc("GET /mes-documents", s.page(s.own))
 	mux.HandleFunc("POST /mandats/{person}/{id}/revoquer", s.page(s.revoke))
 	mux.HandleFunc("GET /admin", s.page(s.admin))
@@ -125,6 +131,10 @@ func (m *me) Agent() bool   { return m.Role == vault.RoleAgent }
 func (m *me) Admin() bool   { return m.Role == vault.RoleAdmin }
 func (m *me) Person() bool  { return m.Role == vault.RolePerson }
 func (m *me) Uploads() bool { return m.Role != vault.RolePerson }
+
+// Deletes: the person decides about their vault; an admin deletes on the
+// person's instruction (the API checks the mandate).
+func (m *me) Deletes() bool { return m.Role == vault.RolePerson || m.Role == vault.RoleAdmin }
 
 // pageFunc serves a page for a logged-in user; an error is shown (see
 // fail).
