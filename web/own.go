@@ -21,7 +21,7 @@ type mandate struct {
 
 type ownData struct {
 	*personData
-	Journal  []vault.Entry
+	Journal  []journalLine
 	Actors   map[string]vault.Actor
 	Mandates []mandate
 	Now      time.Time
@@ -64,14 +64,7 @@ func (s *site) showOwn(w http.ResponseWriter, r *http.Request, v view) error {
 	if err := s.call(r, http.MethodGet, "/api/v1/persons/"+id+"/journal", nil, &journal); err != nil {
 		return err
 	}
-	// Newest first, and only what others did: the person's own visits
-	// are not what they look for here.
-	for i := len(journal.Entries) - 1; i >= 0; i-- {
-		if e := journal.Entries[i]; e.Actor != v.Me.ID {
-			d.Journal = append(d.Journal, e)
-		}
-	}
-	d.Actors = journal.Actors
+	d.Journal, d.Actors = journalLines(journal.Entries, v.Me.ID), journal.Actors
 	var ms struct {
 		Mandates []mandate `json:"mandates"`
 	}
@@ -82,6 +75,38 @@ func (s *site) showOwn(w http.ResponseWriter, r *http.Request, v view) error {
 	v.Data = d
 	s.render(w, http.StatusOK, "own.html", v)
 	return nil
+}
+
+// journalLine is one line of the journal as the person reads it: an
+// entry, or several alike in a row.
+type journalLine struct {
+	vault.Entry
+	Count int
+	First time.Time // of the oldest entry of the line
+}
+
+// journalLines returns the entries newest first, without the person's
+// own (not what they look for here), each run of the same action by the
+// same user on the same document as one line: an agent's result page
+// asks for the document every half second while it is read, and each
+// of these views is journaled.
+func journalLines(entries []vault.Entry, self string) []journalLine {
+	var lines []journalLine
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if e.Actor == self {
+			continue
+		}
+		if n := len(lines); n > 0 {
+			if last := &lines[n-1]; last.Actor == e.Actor && last.Action == e.Action && last.DocumentID == e.DocumentID && last.Outcome == e.Outcome {
+				last.Count++
+				last.First = e.At
+				continue
+			}
+		}
+		lines = append(lines, journalLine{Entry: e, Count: 1, First: e.At})
+	}
+	return lines
 }
 
 // revoke ends a mandate at once.

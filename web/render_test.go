@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -113,5 +114,33 @@ func TestDocumentGroups(t *testing.T) {
 		if got := tt.doc.Unreadable(); got != tt.unread {
 			t.Errorf("%d: Unreadable() = %v", i, got)
 		}
+	}
+}
+
+func TestJournalLines(t *testing.T) {
+	at := func(min int) time.Time { return time.Date(2026, 11, 24, 9, min, 0, 0, time.UTC) }
+	view := func(min int, actor, doc string) vault.Entry {
+		return vault.Entry{At: at(min), Actor: actor, DocumentID: doc, Action: "view", Outcome: "ok"}
+	}
+	tests := []struct {
+		name    string
+		entries []vault.Entry // oldest first, as the API gives them
+		want    []journalLine // newest first
+	}{
+		{"none", nil, nil},
+		{"a run of views, one line", []vault.Entry{view(1, "agent", "d1"), view(2, "agent", "d1"), view(3, "agent", "d1")},
+			[]journalLine{{Entry: view(3, "agent", "d1"), Count: 3, First: at(1)}}},
+		{"another document or user, another line", []vault.Entry{view(1, "agent", "d1"), view(2, "agent", "d2"), view(3, "cw", "d2")},
+			[]journalLine{{Entry: view(3, "cw", "d2"), Count: 1, First: at(3)}, {Entry: view(2, "agent", "d2"), Count: 1, First: at(2)},
+				{Entry: view(1, "agent", "d1"), Count: 1, First: at(1)}}},
+		{"the person's own visits left out, around them a run", []vault.Entry{view(1, "agent", "d1"), view(2, "me", "d1"), view(3, "agent", "d1")},
+			[]journalLine{{Entry: view(3, "agent", "d1"), Count: 2, First: at(1)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, journalLines(tt.entries, "me")); diff != "" {
+				t.Errorf("journalLines (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
