@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/gabriel-vasile/mimetype"
@@ -40,7 +41,7 @@ Les formats sont décrits dans la documentation de coffre (docs/export.md).
 
 // exportFile is one original in the archive.
 type exportFile struct {
-	Path   string `json:"path"`
+	Path   string `json:"path"` // "" when the original could not be read (see ERREURS.txt)
 	Mime   string `json:"mime"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
@@ -119,17 +120,20 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u vault.User) {
 	zw := zip.NewWriter(w)
 	defer zw.Close()
 	// The originals go first: their SHA-256s are known once read, and
-	// documents.json, which lists them, comes after.
+	// documents.json, which lists them, comes after. An original that
+	// cannot be read (a lost blob) does not cost the person the rest:
+	// it is listed in ERREURS.txt and left out.
+	var missing []string
 	for i := range docs {
 		for n := range docs[i].Pages {
+			f := &listing[i].Files[n]
 			data, err := s.Originals.File(r.Context(), &docs[i], n+1)
 			if err != nil {
-				// The status is sent; a truncated archive fails to open,
-				// which says the export failed.
 				s.Logger.ErrorContext(r.Context(), "export: original unreadable", "document_id", docs[i].ID, "page", n+1, "err", err)
-				return
+				missing = append(missing, f.Path)
+				f.Path = ""
+				continue
 			}
-			f := &listing[i].Files[n]
 			sum := sha256.Sum256(data)
 			f.SHA256 = hex.EncodeToString(sum[:])
 			if err := writeZipFile(zw, f.Path, data, docs[i].CreatedAt); err != nil {
@@ -143,6 +147,13 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, u vault.User) {
 	}{{"documents.json", listing}, {"journal.json", entries}} {
 		data, err := json.MarshalIndent(part.v, "", "  ")
 		if err != nil || writeZipFile(zw, part.name, data, s.Now()) != nil {
+			return
+		}
+	}
+	if len(missing) > 0 {
+		report := "Ces fichiers originaux n'ont pas pu être lus et manquent dans l'archive ;\n" +
+			"leurs informations sont dans documents.json. Signalez-le à l'organisation.\n\n" + strings.Join(missing, "\n") + "\n"
+		if writeZipFile(zw, "ERREURS.txt", []byte(report), s.Now()) != nil {
 			return
 		}
 	}

@@ -118,3 +118,42 @@ func TestExport(t *testing.T) {
 		}
 	}
 }
+
+// TestExportMissingOriginal: a lost original is listed in ERREURS.txt and
+// the rest of the export still comes.
+func TestExportMissingOriginal(t *testing.T) {
+	f := newFixture(t)
+	_, lost := f.upload(t, part{"person_id", "p1"}, page("lost"))
+	_, kept := f.upload(t, part{"person_id", "p1"}, page("kept"))
+	d, err := f.store.Get(context.Background(), lost["id"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.server.Originals.Delete(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	resp := f.request(t, f.personToken(t, "p1"), "GET", "/api/v1/persons/p1/export", nil, "")
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatalf("export with a lost original: %v", err)
+	}
+	names := map[string]string{}
+	for _, zf := range zr.File {
+		rc, _ := zf.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		names[zf.Name] = string(b)
+	}
+	keptPath := "documents/" + kept["id"].(string) + "/page-1.pdf"
+	if names[keptPath] != page("kept").value {
+		t.Errorf("the readable original %s is missing or wrong", keptPath)
+	}
+	if report := names["ERREURS.txt"]; !strings.Contains(report, lost["id"].(string)) {
+		t.Errorf("ERREURS.txt = %q, want the lost original listed", report)
+	}
+	if _, ok := names["documents.json"]; !ok {
+		t.Error("no documents.json")
+	}
+}
