@@ -4,91 +4,95 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
-
-	"coffre/vault"
 )
 
-// Uploads arriving together are recorded in one transaction: with
-// synchronous=FULL every commit waits for an fsync of the WAL, and one
-// writer committing each upload alone made 50 concurrent uploads wait
-// for each other's fsyncs in turn.
+// Writes arriving together — an upload's Create and the journal entry
+// that records it, fifty agents' at once — are committed in one
+// transaction: with synchronous=FULL every commit waits for an fsync of
+// the WAL, and one writer committing each alone made concurrent uploads
+// wait for each other's fsyncs in turn.
 const maxBatch = 64
 
 var errClosed = errors.New("vault/sqlite: store closed")
 
-// createReq is one Create waiting for the batch that records it.
-type createReq struct {
-	ctx   context.Context
-	d     *vault.Document
-	pages string
-	now   time.Time
-	done  chan createRes
+// batchedWrite is one write waiting for the batch that commits it.
+type batchedWrite struct {
+	ctx  context.Context
+	run  func(ctx context.Context, tx *sql.Tx) error
+	done chan error
 }
 
-type createRes struct {
-	original *vault.Document
-	err      error
+// batched runs write in the next batch and returns once that batch has
+// committed (or failed). It waits for the commit even if ctx ends, as the
+// batch may have recorded the write.
+func (s *Store) batched(ctx context.Context, write func(ctx context.Context, tx *sql.Tx) error) error {
+	w := batchedWrite{ctx: ctx, run: write, done: make(chan error, 1)}
+	select {
+	case s.writes <- w:
+	case <-s.quit:
+		return errClosed
+	}
+	return <-w.done
 }
 
-// createLoop records the waiting Creates, each batch in one transaction,
+// writeLoop commits the waiting writes, each batch in one transaction,
 // until the store closes.
-func (s *Store) createLoop() {
+func (s *Store) writeLoop() {
 	defer close(s.loopDone)
 	for {
-		var batch []createReq
+		var batch []batchedWrite
 		select {
-		case r := <-s.creates:
-			batch = append(batch, r)
+		case w := <-s.writes:
+			batch = append(batch, w)
 		case <-s.quit:
 			return
 		}
 	more:
 		for len(batch) < maxBatch {
 			select {
-			case r := <-s.creates:
-				batch = append(batch, r)
+			case w := <-s.writes:
+				batch = append(batch, w)
 			default:
 				break more
 			}
 		}
-		s.createBatch(batch)
+		s.commitBatch(batch)
 	}
 }
 
-// createBatch inserts each request under a savepoint of one transaction,
-// so that one failing insert does not undo the others, and answers them
-// once the transaction commits.
-func (s *Store) createBatch(batch []createReq) {
-	res := make([]createRes, len(batch))
+// commitBatch runs each write under a savepoint of one transaction, so
+// that one failing write does not undo the others, and answers them once
+// the transaction commits.
+func (s *Store) commitBatch(batch []batchedWrite) {
+	errs := make([]error, len(batch))
 	tx, err := s.w.BeginTx(context.Background(), nil)
 	if err == nil {
-		for i, r := range batch {
-			res[i] = insertOne(tx, r)
+		for i, w := range batch {
+			errs[i] = runOne(tx, w)
 		}
 		err = tx.Commit()
 	}
-	for i, r := range batch {
+	for i, w := range batch {
 		if err != nil {
-			res[i] = createRes{err: err}
+			errs[i] = err
 		}
-		r.done <- res[i]
+		w.done <- errs[i]
 	}
 }
 
-func insertOne(tx *sql.Tx, r createReq) createRes {
-	if _, err := tx.ExecContext(r.ctx, "SAVEPOINT create_one"); err != nil {
-		return createRes{err: err}
+func runOne(tx *sql.Tx, w batchedWrite) error {
+	if _, err := tx.ExecContext(w.ctx, "SAVEPOINT write_one"); err != nil {
+		return err
 	}
-	original, err := insert(r.ctx, tx, r.d, r.pages, r.now)
-	ends := []string{"RELEASE create_one"}
+	err := w.run(w.ctx, tx)
+	ends := []string{"RELEASE write_one"}
 	if err != nil {
-		ends = []string{"ROLLBACK TO create_one", "RELEASE create_one"}
+		ends = []string{"ROLLBACK TO write_one", "RELEASE write_one"}
 	}
 	for _, end := range ends {
 		if _, eerr := tx.ExecContext(context.Background(), end); eerr != nil && err == nil {
 			err = eerr
 		}
 	}
-	return createRes{original: original, err: err}
+	return err
 }

@@ -58,14 +58,11 @@ func (s *Store) Create(ctx context.Context, d *vault.Document, now time.Time) (*
 	if err != nil {
 		return nil, false, fmt.Errorf("vault/sqlite: create %s: %w", d.ID, err)
 	}
-	req := createReq{ctx: ctx, d: d, pages: string(pages), now: now, done: make(chan createRes, 1)}
-	select {
-	case s.creates <- req:
-	case <-s.quit:
-		return nil, false, fmt.Errorf("vault/sqlite: create %s: %w", d.ID, errClosed)
-	}
-	res := <-req.done // even if ctx ends: the batch may have recorded it
-	original, err := res.original, res.err
+	var original *vault.Document
+	err = s.batched(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
+		original, err = insert(ctx, tx, d, string(pages), now)
+		return err
+	})
 	if err != nil {
 		return nil, false, fmt.Errorf("vault/sqlite: create %s: %w", d.ID, err)
 	}

@@ -32,25 +32,26 @@ func (s *Store) Append(ctx context.Context, e vault.Entry) (vault.Entry, error) 
 	if err := vault.CheckEntry(e); err != nil {
 		return vault.Entry{}, fmt.Errorf("vault/sqlite: journal append: %w", err)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	// The entry rides in the batch of the write it records (an upload's
+	// Create): one commit, one fsync for both. Entries in one batch chain
+	// in the order they run, each reading the head the previous left.
+	err := s.batched(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, journalHead).Scan(&e.Seq, &e.Prev); err != nil {
+			return fmt.Errorf("head: %w", err)
+		}
+		e.Seq++
+		e.At = utc(e.At)
+		e.Hash = vault.EntryHash(e)
+		if _, err := tx.ExecContext(ctx, insertEntry, e.Seq, timestamp(e.At), e.Actor, e.PersonID, e.DocumentID,
+			e.Action, e.Outcome, e.Prev, e.Hash); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, advanceHead, e.Seq, e.Hash); err != nil {
+			return fmt.Errorf("head: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return vault.Entry{}, fmt.Errorf("vault/sqlite: journal append: %w", err)
-	}
-	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, journalHead).Scan(&e.Seq, &e.Prev); err != nil {
-		return vault.Entry{}, fmt.Errorf("vault/sqlite: journal append: head: %w", err)
-	}
-	e.Seq++
-	e.At = utc(e.At)
-	e.Hash = vault.EntryHash(e)
-	if _, err := tx.ExecContext(ctx, insertEntry, e.Seq, timestamp(e.At), e.Actor, e.PersonID, e.DocumentID,
-		e.Action, e.Outcome, e.Prev, e.Hash); err != nil {
-		return vault.Entry{}, fmt.Errorf("vault/sqlite: journal append: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, advanceHead, e.Seq, e.Hash); err != nil {
-		return vault.Entry{}, fmt.Errorf("vault/sqlite: journal append: head: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
 		return vault.Entry{}, fmt.Errorf("vault/sqlite: journal append: %w", err)
 	}
 	return e, nil

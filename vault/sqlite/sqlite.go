@@ -29,9 +29,9 @@ type Store struct {
 	w *sql.DB // the one writing connection; transactions BEGIN IMMEDIATE
 	r *sql.DB // read-only connections
 
-	creates  chan createReq // to createLoop, which batches them
-	quit     chan struct{}  // closed by Close
-	loopDone chan struct{}  // closed when createLoop returns
+	writes   chan batchedWrite // to writeLoop, which batches them
+	quit     chan struct{}     // closed by Close
+	loopDone chan struct{}     // closed when writeLoop returns
 	close    sync.Once
 }
 
@@ -61,8 +61,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-	s := &Store{w: w, r: r, creates: make(chan createReq), quit: make(chan struct{}), loopDone: make(chan struct{})}
-	go s.createLoop()
+	s := &Store{w: w, r: r, writes: make(chan batchedWrite), quit: make(chan struct{}), loopDone: make(chan struct{})}
+	go s.writeLoop()
 	return s, nil
 }
 
