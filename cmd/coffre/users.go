@@ -1,7 +1,6 @@
 package main
 
 import (
-	"coffre"
 	"context"
 	"errors"
 	"flag"
@@ -10,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"coffre"
 	"coffre/vault"
 )
 
@@ -18,26 +18,35 @@ import (
 // other users of the machine could see); without it the user has none.
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprintln(stderr, "usage : coffre user add --org NOM --role admin|agent|caseworker --email ADRESSE [--name NOM]")
+		fmt.Fprintln(stderr, "usage : coffre user add --org NOM --role admin|agent|caseworker --email ADRESSE [--name NOM]\n"+
+			"        coffre user add --role person --person ID --email ADRESSE [--name NOM]")
 		return exitUsage
 	}
-	var org, role, email, name string
+	var org, role, email, name, person string
 	st, ok := openAccess(ctx, "user add", args[1:], stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&org, "org", "", "organisation (CCAS, CIAS), créée si elle n'existe pas")
-		fs.StringVar(&role, "role", "", "rôle : admin, agent ou caseworker")
+		fs.StringVar(&role, "role", "", "rôle : admin, agent, caseworker, ou person (la personne elle-même)")
 		fs.StringVar(&email, "email", "", "adresse électronique (identifiant de connexion)")
 		fs.StringVar(&name, "name", "", "nom affiché")
+		fs.StringVar(&person, "person", "", "pour le rôle person : l'identifiant de la personne")
 	})
 	if !ok {
 		return exitUsage
 	}
 	defer st.Close()
-	o, err := orgNamed(ctx, st, org)
+	u := vault.User{Email: email, Name: name, Role: vault.Role(role), PersonID: person}
+	var err error
+	orgName := "compte personnel"
+	if u.Role != vault.RolePerson { // a person's account belongs to no organisation
+		var o vault.Org
+		if o, err = orgNamed(ctx, st, org); err == nil {
+			u.OrgID, orgName = o.ID, o.Name
+		}
+	}
 	if err == nil {
-		var u vault.User
-		u, err = st.CreateUser(ctx, vault.User{OrgID: o.ID, Email: email, Name: name, Role: vault.Role(role)}, os.Getenv("COFFRE_PASSWORD"), time.Now())
+		u, err = st.CreateUser(ctx, u, os.Getenv("COFFRE_PASSWORD"), time.Now())
 		if err == nil {
-			fmt.Fprintf(stdout, "Utilisateur créé : %s (%s, %s)\n%s\n", u.Email, u.Role, o.Name, u.ID)
+			fmt.Fprintf(stdout, "Utilisateur créé : %s (%s, %s)\n%s\n", u.Email, u.Role, orgName, u.ID)
 			return exitOK
 		}
 	}

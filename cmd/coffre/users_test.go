@@ -31,6 +31,12 @@ func TestUserAndToken(t *testing.T) {
 	if code, _, _ := cmd("user", "add", "--org", "CCAS de Lyon", "--role", "chef", "--email", "x@y.fr"); code == exitOK {
 		t.Error("an unknown role was accepted")
 	}
+	if code, _, stderr := cmd("user", "add", "--role", "person", "--person", "p7", "--email", "paul@exemple.fr"); code != exitOK {
+		t.Fatalf("a person's own account: exit %d: %s", code, stderr)
+	}
+	if code, _, _ := cmd("user", "add", "--role", "person", "--email", "sans-personne@exemple.fr"); code == exitOK {
+		t.Error("a person account without --person was accepted")
+	}
 	code, stdout, stderr := cmd("token", "create", "--org", "CCAS de Lyon", "--role", "agent")
 	if code != exitOK {
 		t.Fatalf("token create: exit %d: %s", code, stderr)
@@ -48,5 +54,8 @@ func TestUserAndToken(t *testing.T) {
 	}
 	if u, err := st.Authenticate(ctx, "marie@ccas-lyon.fr", "un mot de passe solide"); err != nil || u.Role != vault.RoleCaseworker {
 		t.Errorf("login with COFFRE_PASSWORD: %+v, %v; want the caseworker", u, err)
+	}
+	if u, err := st.Authenticate(ctx, "paul@exemple.fr", "un mot de passe solide"); err != nil || u.Role != vault.RolePerson || u.PersonID != "p7" || u.OrgID != "" {
+		t.Errorf("the person's login: %+v, %v; want person p7, of no organisation", u, err)
 	}
 }
