@@ -65,6 +65,8 @@ type Mandate struct {
 	Collected string    `json:"collected"`            // CollectedInPerson, CollectedSignedPaper or CollectedOnline
 	RevokedAt time.Time `json:"revoked_at,omitzero"`  // zero while in force
 	RevokedBy string    `json:"revoked_by,omitempty"` // the user who revoked it
+	// OrgName is filled by Mandates, for the person who reads them.
+	OrgName string `json:"org_name,omitempty"`
 }
 
 // Actor is a user as the journal shows them to the person: their name,

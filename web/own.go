@@ -12,6 +12,7 @@ import (
 type mandate struct {
 	ID        string    `json:"id"`
 	OrgID     string    `json:"org_id"`
+	OrgName   string    `json:"org_name"`
 	GranteeID string    `json:"grantee_id"`
 	GrantedAt time.Time `json:"granted_at"`
 	Until     time.Time `json:"until"`

@@ -53,8 +53,9 @@ const (
 	VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	revokeMandate = `UPDATE mandates SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL`
 	mandateExists = `SELECT EXISTS (SELECT FROM mandates WHERE id = $1)`
-	mandatesOf    = `SELECT id, person_id, org_id, coalesce(grantee_id, ''), granted_at, until,
-	collected, revoked_at, revoked_by FROM mandates WHERE person_id = $1 ORDER BY granted_at DESC, id DESC`
+	mandatesOf    = `SELECT m.id, m.person_id, m.org_id, coalesce(m.grantee_id, ''), m.granted_at, m.until,
+	m.collected, m.revoked_at, m.revoked_by, o.name FROM mandates m JOIN orgs o ON o.id = m.org_id
+	WHERE m.person_id = $1 ORDER BY m.granted_at DESC, m.id DESC`
 )
 
 // CreateOrg creates the organisation name; a name taken is ErrConflict.
@@ -392,7 +393,7 @@ func (s *Store) mandates(ctx context.Context, personID string) ([]vault.Mandate,
 			until, revoked *time.Time
 		)
 		if err := row.Scan(&m.ID, &m.PersonID, &m.OrgID, &m.GranteeID, &m.GrantedAt, &until, &m.Collected,
-			&revoked, &m.RevokedBy); err != nil {
+			&revoked, &m.RevokedBy, &m.OrgName); err != nil {
 			return vault.Mandate{}, err
 		}
 		m.GrantedAt = m.GrantedAt.UTC()

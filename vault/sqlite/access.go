@@ -51,8 +51,9 @@ const (
 	VALUES (?, ?, ?, NULLIF(?, ''), ?, NULLIF(?, ''), ?)`
 	revokeMandate = `UPDATE mandates SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL`
 	mandateExists = `SELECT count(*) FROM mandates WHERE id = ?`
-	mandatesOf    = `SELECT id, person_id, org_id, coalesce(grantee_id, ''), granted_at, coalesce(until, ''),
-	collected, coalesce(revoked_at, ''), revoked_by FROM mandates WHERE person_id = ? ORDER BY granted_at DESC, id DESC`
+	mandatesOf    = `SELECT m.id, m.person_id, m.org_id, coalesce(m.grantee_id, ''), m.granted_at, coalesce(m.until, ''),
+	m.collected, coalesce(m.revoked_at, ''), m.revoked_by, o.name FROM mandates m JOIN orgs o ON o.id = m.org_id
+	WHERE m.person_id = ? ORDER BY m.granted_at DESC, m.id DESC`
 )
 
 // CreateOrg creates the organisation name; a name taken is ErrConflict.
@@ -420,7 +421,7 @@ func (s *Store) mandates(ctx context.Context, personID string) ([]vault.Mandate,
 			granted, until, revoked string
 		)
 		if err := rows.Scan(&m.ID, &m.PersonID, &m.OrgID, &m.GranteeID, &granted, &until, &m.Collected,
-			&revoked, &m.RevokedBy); err != nil {
+			&revoked, &m.RevokedBy, &m.OrgName); err != nil {
 			return nil, err
 		}
 		if m.GrantedAt, err = parseTime(granted); err != nil {

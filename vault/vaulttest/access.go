@@ -342,6 +342,7 @@ func testAccessMandates(t *testing.T, s vault.Store) {
 		t.Fatal(err)
 	}
 
+	m1.OrgName, m2.OrgName = org.Name, org.Name // what Mandates adds, for the person
 	got, err := a.Mandates(ctx, "p1")
 	if err != nil || len(got) != 2 || got[0] != m2 || got[1] != m1 {
 		t.Errorf("Mandates(p1) = %+v, %v; want %+v then %+v", got, err, m2, m1)
