@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"coffre"
+	"coffre/testdata/gen/pdfbuild"
 )
 
 // FuzzOpen checks that no input makes Open panic, return an uncoded
@@ -21,7 +22,7 @@ func FuzzOpen(f *testing.F) {
 	f.Add(readFixture(f, "tiny.heic"))
 	f.Add(writeTIFF(binary.BigEndian, []tiffPage{{3, 2}, {2, 3}}))
 	f.Add(importedScan(f, jpg))
-	f.Add(onePage("/Rotate 90", drawIm1, stream("/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8", []byte{0, 1, 2, 3})))
+	f.Add(onePage("/Rotate 90", drawIm1, pdfbuild.Stream("/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8", []byte{0, 1, 2, 3})))
 	f.Add(pngHeaderOnly(600, 600))
 	codes := []string{coffre.EUNSUPPORTED, coffre.ETOOLARGE, coffre.ECORRUPT, coffre.EEMPTY}
 	lim := Limits{MaxBytes: 1 << 20, MaxPages: 4, MaxPixels: 1 << 18}

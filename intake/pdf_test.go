@@ -12,11 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"coffre"
-
 	"github.com/go-pdf/fpdf"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"coffre"
+	"coffre/testdata/gen/pdfbuild"
 )
 
 const dejaVu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -83,29 +84,9 @@ func importedScan(t testing.TB, jpgs ...[]byte) []byte {
 	return b.Bytes()
 }
 
-// buildPDF writes objects 1..n (1 is the catalog) with a correct xref.
-func buildPDF(objs ...[]byte) []byte {
-	out := []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	var offs []int
-	for i, o := range objs {
-		offs = append(offs, len(out))
-		out = fmt.Appendf(out, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := len(out)
-	out = fmt.Appendf(out, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offs {
-		out = fmt.Appendf(out, "%010d 00000 n \n", off)
-	}
-	return fmt.Appendf(out, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-}
-
-func stream(dict string, data []byte) []byte {
-	return fmt.Appendf(nil, "<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
-}
-
 // onePage is a page drawing image obj 5 with content obj 4.
 func onePage(pageExtra string, content, image []byte) []byte {
-	return buildPDF(
+	return pdfbuild.Build(
 		[]byte("<< /Type /Catalog /Pages 2 0 R >>"),
 		[]byte("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
 		[]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "+pageExtra+
@@ -113,7 +94,7 @@ func onePage(pageExtra string, content, image []byte) []byte {
 		content, image)
 }
 
-var drawIm1 = stream("", []byte("q 500 0 0 700 40 60 cm /Im1 Do Q"))
+var drawIm1 = pdfbuild.Stream("", []byte("q 500 0 0 700 40 60 cm /Im1 Do Q"))
 
 // zeros returns n zero bytes deflated: 16 MB fit in about 16 KB.
 func zeros(t testing.TB, n int) []byte {
@@ -168,7 +149,7 @@ func TestPDFScannedAndMixed(t *testing.T) {
 	addImagePage(mixed, "verso", encodeJPEG(t, gradient(300, 200), 80))
 	addTextPage(mixed, []string{"Page 3"}) // too little text: blank, no image
 	rotated := onePage("/Rotate 90", drawIm1,
-		stream("/Type /XObject /Subtype /Image /Width 640 /Height 480 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", scan))
+		pdfbuild.Stream("/Type /XObject /Subtype /Image /Width 640 /Height 480 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", scan))
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -209,7 +190,7 @@ func TestPDFRotatedScanIsUpright(t *testing.T) {
 	// block must end up top-right.
 	src := blocks(3, 2)
 	data := onePage("/Rotate 90", drawIm1,
-		stream("/Type /XObject /Subtype /Image /Width 24 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", encodeJPEG(t, src, 100)))
+		pdfbuild.Stream("/Type /XObject /Subtype /Image /Width 24 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", encodeJPEG(t, src, 100)))
 	g := mustOpen(t, data, DefaultLimits()).Pages[0].Image.(*image.Gray)
 	got, want := blockCentres(g), rot90cw(blockCentres(src))
 	for r := range want {
@@ -253,7 +234,7 @@ func manyPages(n, count int) []byte {
 		objs = append(objs, []byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"))
 	}
 	objs[1] = fmt.Appendf(nil, "<< /Type /Pages /Kids [%s] /Count %d >>", kids, count)
-	return buildPDF(objs...)
+	return pdfbuild.Build(objs...)
 }
 
 func TestPDFRefusals(t *testing.T) {
@@ -267,12 +248,12 @@ func TestPDFRefusals(t *testing.T) {
 		// pdfcpu's validation counts the tree and refuses the lie.
 		{"1000 pages behind /Count 1", coffre.ECORRUPT, manyPages(1000, 1)},
 		{"image 100000x100000", coffre.ETOOLARGE, onePage("", drawIm1,
-			stream(gray+" /Width 100000 /Height 100000", []byte("tiny")))},
+			pdfbuild.Stream(gray+" /Width 100000 /Height 100000", []byte("tiny")))},
 		{"deflate bomb image (16 MB behind 1000x1000)", coffre.ETOOLARGE, onePage("", drawIm1,
-			stream(gray+" /Width 1000 /Height 1000 /Filter /FlateDecode", bomb))},
+			pdfbuild.Stream(gray+" /Width 1000 /Height 1000 /Filter /FlateDecode", bomb))},
 		{"deflate bomb content stream", coffre.ETOOLARGE, onePage("",
-			stream("/Filter /FlateDecode", bomb),
-			stream(gray+" /Width 1 /Height 1", []byte{0}))},
+			pdfbuild.Stream("/Filter /FlateDecode", bomb),
+			pdfbuild.Stream(gray+" /Width 1 /Height 1", []byte{0}))},
 		{"garbage after header", coffre.ECORRUPT, []byte("%PDF-1.4\n" + strings.Repeat("garbage ", 100))},
 		{"truncated", coffre.ECORRUPT, importedScan(t, encodeJPEG(t, gradient(64, 48), 80))[:600]},
 	} {
@@ -289,13 +270,13 @@ func TestPDFRefusals(t *testing.T) {
 
 func TestPDFToUnicodeBomb(t *testing.T) {
 	font := "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>"
-	data := buildPDF(
+	data := pdfbuild.Build(
 		[]byte("<< /Type /Catalog /Pages 2 0 R >>"),
 		[]byte("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
 		[]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 "+font+" >> >> /Contents 4 0 R >>"),
-		stream("", []byte("BT /F1 12 Tf 72 720 Td (Bonjour) Tj ET")),
+		pdfbuild.Stream("", []byte("BT /F1 12 Tf 72 720 Td (Bonjour) Tj ET")),
 		[]byte("null"),
-		stream("/Filter /FlateDecode", zeros(t, 8<<20)),
+		pdfbuild.Stream("/Filter /FlateDecode", zeros(t, 8<<20)),
 	)
 	_, err := Open(context.Background(), data, DefaultLimits())
 	wantCode(t, err, coffre.ETOOLARGE)

