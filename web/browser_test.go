@@ -548,7 +548,8 @@ func (e *scenario) pageWeight(t *testing.T) {
 
 // adminMandate: the person revoked the mandate (personRevokes); an admin
 // records a new one, given on signed paper until a date, and the
-// caseworkers read the person's documents again.
+// caseworkers read the person's documents again, until the admin revokes
+// it on the person's instruction.
 func (e *scenario) adminMandate(t *testing.T) {
 	b := e.browser(t)
 	b.login("admin@ccas.test")
@@ -565,6 +566,15 @@ func (e *scenario) adminMandate(t *testing.T) {
 	cw.login("travailleur@ccas.test")
 	cw.open("/personnes/" + e.person.ID)
 	cw.wantText("Avis d'imposition 2023 sur les revenus 2022")
+
+	// On the person's instruction, the admin revokes it; access stops.
+	b.open("/personnes/" + e.person.ID)
+	b.wantText("Mandats en cours", "Sur papier signé")
+	b.do(chromedp.Click(chromedp.CSS("section[aria-labelledby=mandats] form button")), chromedp.WaitVisible(chromedp.CSS(".alert.info")))
+	b.wantText("Mandat révoqué")
+	b.check("personne-mandat-revoque")
+	cw.open("/personnes/" + e.person.ID)
+	cw.wantText("Accès refusé")
 }
 
 // personDeletes: the person deletes a document, which is no longer

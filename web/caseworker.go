@@ -174,6 +174,10 @@ type personData struct {
 	Refused string
 	Link    *accessLinkView
 	Ways    []kind // how a mandate's consent may have been collected
+	// Mandates are the person's mandates: all of them on their own page;
+	// those in force for their organisation on an admin's, who revokes
+	// one on the person's instruction.
+	Mandates []mandate
 }
 
 type typeGroup struct {
@@ -203,6 +207,8 @@ func (s *site) person(w http.ResponseWriter, r *http.Request, u *me) error {
 		v.Info = "Mandat enregistré : les travailleurs sociaux de votre organisation peuvent consulter les documents de la personne."
 	case q.Has("supprime"):
 		v.Info = "Document supprimé."
+	case q.Has("revoque"):
+		v.Info = "Mandat révoqué : votre organisation ne peut plus consulter les documents de la personne."
 	}
 	return s.showPerson(w, r, v, nil)
 }
@@ -215,6 +221,18 @@ func (s *site) showPerson(w http.ResponseWriter, r *http.Request, v view, link *
 		return err
 	}
 	d.Link, d.Ways = link, collectedWays
+	if v.Me.Admin() && d.Refused == "" {
+		ms, err := s.mandates(r, d.Person.ID)
+		if err != nil {
+			return err
+		}
+		// The admin acts on the mandates given to their organisation.
+		for _, m := range ms {
+			if m.OrgID == v.Me.OrgID && m.InForce(s.Now()) {
+				d.Mandates = append(d.Mandates, m)
+			}
+		}
+	}
 	v.Title, v.Data = d.Person.Name, d
 	s.render(w, http.StatusOK, "person.html", v)
 	return nil

@@ -66,13 +66,9 @@ func (s *site) showOwn(w http.ResponseWriter, r *http.Request, v view) error {
 		return err
 	}
 	d.Journal, d.Actors = journalLines(journal.Entries, v.Me.ID), journal.Actors
-	var ms struct {
-		Mandates []mandate `json:"mandates"`
-	}
-	if err := s.call(r, http.MethodGet, "/api/v1/persons/"+id+"/mandates", nil, &ms); err != nil {
+	if d.Mandates, err = s.mandates(r, v.Me.PersonID); err != nil {
 		return err
 	}
-	d.Mandates = ms.Mandates
 	v.Data = d
 	s.render(w, http.StatusOK, "own.html", v)
 	return nil
@@ -120,6 +116,19 @@ func (s *site) revoke(w http.ResponseWriter, r *http.Request, u *me) error {
 		}
 		return s.showOwn(w, r, view{Title: "Mes documents", Me: u, Error: ae.Message})
 	}
-	http.Redirect(w, r, "/mes-documents?revoque", http.StatusSeeOther)
+	if u.Person() {
+		http.Redirect(w, r, "/mes-documents?revoque", http.StatusSeeOther)
+	} else {
+		http.Redirect(w, r, "/personnes/"+url.PathEscape(r.PathValue("person"))+"?revoque", http.StatusSeeOther)
+	}
 	return nil
+}
+
+// mandates reads a person's mandates, newest first.
+func (s *site) mandates(r *http.Request, personID string) ([]mandate, error) {
+	var ms struct {
+		Mandates []mandate `json:"mandates"`
+	}
+	err := s.call(r, http.MethodGet, "/api/v1/persons/"+url.PathEscape(personID)+"/mandates", nil, &ms)
+	return ms.Mandates, err
 }

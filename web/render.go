@@ -67,6 +67,15 @@ func (s *site) execute(w http.ResponseWriter, code int, name, tmpl string, v vie
 }
 
 var funcs = template.FuncMap{
+	"static": staticURL,
+	"collectedLabel": func(v string) string {
+		for _, w := range collectedWays {
+			if w.Value == v {
+				return w.Label
+			}
+		}
+		return v
+	},
 	"date":        frenchDate,
 	"datetime":    frenchDateTime,
 	"typeLabel":   typeLabel,

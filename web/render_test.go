@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -142,5 +143,28 @@ func TestJournalLines(t *testing.T) {
 				t.Errorf("journalLines (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestStaticCaching: pages link to versioned static files, which are
+// cached for good; an old or missing version must be checked again.
+func TestStaticCaching(t *testing.T) {
+	h := New(Config{API: http.NotFoundHandler()})
+	page := httptest.NewRecorder()
+	h.ServeHTTP(page, httptest.NewRequest("GET", "/connexion", nil))
+	css := staticURL("app.css")
+	if !strings.Contains(page.Body.String(), css) {
+		t.Fatalf("the login page does not link %s", css)
+	}
+	for _, tc := range []struct{ url, cache string }{
+		{css, "public, max-age=31536000, immutable"},
+		{"/static/app.css?v=0ld", "no-cache"},
+		{"/static/app.css", "no-cache"},
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", tc.url, nil))
+		if w.Code != 200 || w.Header().Get("Cache-Control") != tc.cache {
+			t.Errorf("%s: %d, Cache-Control %q; want 200, %q", tc.url, w.Code, w.Header().Get("Cache-Control"), tc.cache)
+		}
 	}
 }

@@ -14,7 +14,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +26,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"coffre/server"
@@ -64,6 +67,45 @@ type site struct {
 	loginByAddr, loginByEmail *server.Limiter
 }
 
+// staticVersions maps each static file to a short hash of its content.
+// Pages link to "/static/NAME?v=HASH", which can then be cached for good:
+// a new version is a new URL. On a slow 3G line the CSS and script are
+// most of a page's weight after the first one.
+var staticVersions = func() map[string]string {
+	versions := map[string]string{}
+	fs.WalkDir(staticFiles, "static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := staticFiles.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		versions[strings.TrimPrefix(path, "static/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return versions
+}()
+
+// staticURL is the versioned URL of static file name, for templates.
+func staticURL(name string) string { return "/static/" + name + "?v=" + staticVersions[name] }
+
+// staticHandler serves the embedded static files, cached for a year when
+// asked for by their current versioned URL.
+func staticHandler() http.Handler {
+	static, _ := fs.Sub(staticFiles, "static")
+	files := http.FileServerFS(static)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v := r.URL.Query().Get("v"); v != "" && v == staticVersions[r.URL.Path] {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
 // New returns the handler of the whole site: pages, static files, and the
 // API forwarded. Wrap it in server.Protect.
 func New(cfg Config) http.Handler {
@@ -79,8 +121,7 @@ func New(cfg Config) http.Handler {
 	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
 		mux.Handle(p, cfg.API)
 	}
-	static, _ := fs.Sub(staticFiles, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
 
 	mux.HandleFunc("GET /connexion", s.loginPage)
 	mux.HandleFunc("POST /connexion", s.login)
