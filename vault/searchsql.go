@@ -14,6 +14,11 @@ type Dialect struct {
 	Time        func(time.Time) any      // a timestamp as the driver takes it
 	Match       func(words []string) any // the text-search argument matching all words as prefixes…
 	MatchClause func(arg string) string  // …and the condition that applies it
+	// PersonsIndex follows "FROM documents" when the documents of many
+	// persons are gathered (a search across mandates): a hint to the
+	// index on (person_id, created_at…) covering the filters, which
+	// SQLite's planner, without statistics, passes over.
+	PersonsIndex string
 }
 
 // finished is the condition for a document to have a status: the
@@ -62,6 +67,13 @@ func (p SearchPlan) SQL(columns string, d Dialect) (string, []any) {
 	if p.After {
 		where = append(where, "(created_at, id) < ("+arg(d.Time(p.AfterCreated))+", "+arg(p.AfterID)+")")
 	}
-	return "SELECT " + columns + " FROM documents WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY created_at DESC, id DESC LIMIT " + arg(p.Limit+1), args
+	const order = " ORDER BY created_at DESC, id DESC"
+	if p.Reader != nil {
+		// Across mandates the documents of thousands of persons are
+		// gathered and sorted: the page's ids are chosen from narrow rows
+		// first, and only they are read whole.
+		return "SELECT " + columns + " FROM documents WHERE id IN (SELECT id FROM documents" + d.PersonsIndex + " WHERE " +
+			strings.Join(where, " AND ") + order + " LIMIT " + arg(p.Limit+1) + ")" + order, args
+	}
+	return "SELECT " + columns + " FROM documents WHERE " + strings.Join(where, " AND ") + order + " LIMIT " + arg(p.Limit+1), args
 }

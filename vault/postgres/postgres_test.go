@@ -46,8 +46,8 @@ func BenchmarkSearch(b *testing.B) {
 var loadColumns = []string{"id", "person_id", "state", "queue", "sha256", "pages", "wrapped_key", "created_at",
 	"updated_at", "attempts", "record", "type", "subtype", "issued_on", "expires_on", "text"}
 
-// load copies docs as they are, then updates the planner's statistics as
-// autovacuum would after such a load.
+// load copies docs as they are, then updates the planner's statistics of
+// documents and of the mandates granted before, as autovacuum would.
 func (s *Store) load(ctx context.Context, docs []vault.Document) error {
 	rows := pgx.CopyFromSlice(len(docs), func(i int) ([]any, error) {
 		d := docs[i]
@@ -58,6 +58,6 @@ func (s *Store) load(ctx context.Context, docs []vault.Document) error {
 	if _, err := s.pool.CopyFrom(ctx, pgx.Identifier{"documents"}, loadColumns, rows); err != nil {
 		return err
 	}
-	_, err := s.pool.Exec(ctx, "ANALYZE documents")
+	_, err := s.pool.Exec(ctx, "ANALYZE documents, mandates")
 	return err
 }

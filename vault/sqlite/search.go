@@ -37,6 +37,9 @@ var dialect = vault.Dialect{
 	MatchClause: func(arg string) string {
 		return "+seq IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH " + arg + ")"
 	},
+	// It would walk documents_person_sha256 instead, reading each
+	// candidate's row past its large record to check type and expiry.
+	PersonsIndex: " INDEXED BY documents_person",
 }
 
 // match returns the FTS5 query matching words as prefixes, all of them.

@@ -38,8 +38,8 @@ func TestProcesses(t *testing.T) {
 	vaulttest.ExerciseProcesses(t, func() (vault.Store, error) { return Open(t.Context(), path) })
 	s := open(t, path)
 	var versions int
-	if err := s.r.QueryRowContext(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 5 {
-		t.Errorf("%d migrations applied (%v), want 5", versions, err)
+	if err := s.r.QueryRowContext(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 6 {
+		t.Errorf("%d migrations applied (%v), want 6", versions, err)
 	}
 }
 
