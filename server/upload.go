@@ -40,7 +40,7 @@ var personIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // and one file part per page, in order), sealed and on disk, and answers
 // 202 at once; the workers read it.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, u vault.User) {
-	if !s.UploadsPerUser.allow(u.ID, s.Now()) || !s.UploadsPerAddr.allow(clientAddr(r), s.Now()) {
+	if !s.UploadsPerUser.allow(u.ID, s.Now()) || !s.UploadsPerAddr.allow(ClientAddr(r), s.Now()) {
 		w.Header().Set("Retry-After", "60")
 		s.fail(w, r, http.StatusTooManyRequests, msgSlowDown, nil)
 		return
@@ -176,10 +176,10 @@ func (s *Server) readPart(part *multipart.Part, form *uploadForm, maxBytes, tota
 	return 0, ""
 }
 
-// clientAddr is the address limits count by: the peer's IP. Behind a
+// ClientAddr is the address limits count by: the peer's IP. Behind a
 // reverse proxy every request shares the proxy's, so the proxy should
 // limit by address itself (README, Security).
-func clientAddr(r *http.Request) string {
+func ClientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -42,7 +41,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	fail := func(code int, msg string) {
 		s.render(w, code, loginTemplate, view{Title: "Connexion", Error: msg, Data: loginData{Email: email}})
 	}
-	if !s.loginByAddr.Allow(clientAddr(r), now) || !s.loginByEmail.Allow(vault.EmailKey(email), now) {
+	if !s.loginByAddr.Allow(server.ClientAddr(r), now) || !s.loginByEmail.Allow(vault.EmailKey(email), now) {
 		fail(http.StatusTooManyRequests, msgTooMany)
 		return
 	}
@@ -99,7 +98,7 @@ func (s *site) accessLinkPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *site) accessLink(w http.ResponseWriter, r *http.Request) {
 	now := s.Now()
-	if !s.loginByAddr.Allow(clientAddr(r), now) {
+	if !s.loginByAddr.Allow(server.ClientAddr(r), now) {
 		s.render(w, http.StatusTooManyRequests, "access.html", view{Title: "Accéder à mes documents", Error: msgTooMany})
 		return
 	}
@@ -116,20 +115,11 @@ func (s *site) accessLink(w http.ResponseWriter, r *http.Request) {
 	s.startSession(w, r, u)
 }
 
-// clientAddr is the address logins are limited by: the peer's IP (a
-// proxy in front should be trusted explicitly, which it is not yet).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // origin is the site's address as the browser reached it, to make full
-// links to give out.
+// links to give out. Behind a TLS proxy r.TLS is nil: the proxy says
+// https in X-Forwarded-Proto.
 func (s *site) origin(r *http.Request) string {
-	if r.TLS != nil || s.SecureCookies { // behind a TLS proxy, r.TLS is nil
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 		return "https://" + r.Host
 	}
 	return "http://" + r.Host

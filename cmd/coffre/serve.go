@@ -57,8 +57,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Sessions: svc.store.(vault.Access),
 		Now:      time.Now,
 		// Browsers keep Secure cookies on http://localhost and 127.0.0.1,
-		// and behind a TLS proxy the listen address is loopback too.
-		SecureCookies: true,
+		// and behind a TLS proxy; a phone on the local network reaching
+		// plain http needs COFFRE_PLAIN_HTTP=1 (for trials only).
+		SecureCookies: os.Getenv("COFFRE_PLAIN_HTTP") != "1",
 		Logger:        logger,
 	})
 	return serveHTTP(ctx, sc.Addr, server.Protect(site), stdout, stderr, welcome)
