@@ -86,6 +86,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/me", s.authed(s.me))
+	mux.HandleFunc("PUT /api/v1/me/password", s.authed(s.changePassword))
 	mux.HandleFunc("GET /api/v1/users", s.authed(s.admin(s.listUsers)))
 	mux.HandleFunc("POST /api/v1/users", s.authed(s.admin(s.createUser)))
 	mux.HandleFunc("POST /api/v1/users/{id}/tokens", s.authed(s.admin(s.createUserToken)))

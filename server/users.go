@@ -17,6 +17,8 @@ type Accounts interface {
 	CreateUser(ctx context.Context, u vault.User, password string, now time.Time) (vault.User, error)
 	CreateToken(ctx context.Context, userID string, now time.Time) (string, error)
 	SetUserDisabled(ctx context.Context, userID string, disabled bool) error
+	Authenticate(ctx context.Context, email, password string) (vault.User, error)
+	SetPassword(ctx context.Context, userID, password string) error
 }
 
 const (
@@ -24,6 +26,8 @@ const (
 	msgBadUser    = "Compte invalide : indiquez une adresse e-mail et un rôle (agent, caseworker ou admin)."
 	msgEmailTaken = "Cette adresse e-mail a déjà un compte."
 	msgNoSuchUser = "Compte introuvable dans votre organisation."
+	msgBadCurrent = "Mot de passe actuel incorrect : vérifiez-le et réessayez."
+	msgWeakNew    = "Nouveau mot de passe trop court : choisissez-en un d'au moins 12 caractères (une phrase, par exemple)."
 )
 
 // admin runs h for the admins of an organisation only.
@@ -124,6 +128,30 @@ func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request, u vault
 		return
 	}
 	if err := s.Accounts.SetUserDisabled(r.Context(), target.ID, in.Disabled); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// changePassword replaces the caller's password: JSON {"current", "new"}.
+// The current one is asked again, so that a browser left open does not
+// let anyone take the account; every session of the user ends.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u vault.User) {
+	var in struct{ Current, New string }
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
+		s.fail(w, r, http.StatusBadRequest, msgWeakNew, nil)
+		return
+	}
+	if _, err := s.Accounts.Authenticate(r.Context(), u.Email, in.Current); err != nil || u.Email == "" {
+		s.fail(w, r, http.StatusForbidden, msgBadCurrent, nil)
+		return
+	}
+	if len([]rune(in.New)) < vault.MinPasswordLength {
+		s.fail(w, r, http.StatusBadRequest, msgWeakNew, nil)
+		return
+	}
+	if err := s.Accounts.SetPassword(r.Context(), u.ID, in.New); err != nil {
 		s.storeError(w, r, err)
 		return
 	}

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"coffre/vault"
 )
 
 // TestUsersAPI: an admin manages the accounts of their organisation, and
@@ -57,5 +60,40 @@ func TestUsersAPI(t *testing.T) {
 	}
 	if code := call(tok.Token, "GET", "/api/v1/me", "", nil); code != http.StatusUnauthorized {
 		t.Errorf("a disabled user's token: %d, want 401", code)
+	}
+}
+
+// TestChangePassword: the current password is asked again; a short new
+// one is refused; the new one logs in and the old one no more.
+func TestChangePassword(t *testing.T) {
+	f := newFixture(t)
+	ctx, now := t.Context(), time.Now()
+	u, err := f.store.CreateUser(ctx, vault.User{OrgID: f.org.ID, Email: "marie@ccas.fr", Role: vault.RoleCaseworker}, "ancien mot de passe", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := f.store.CreateToken(ctx, u.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, body string
+		want       int
+	}{
+		{"wrong current", `{"current": "devine", "new": "une phrase assez longue"}`, http.StatusForbidden},
+		{"too short", `{"current": "ancien mot de passe", "new": "court"}`, http.StatusBadRequest},
+		{"good", `{"current": "ancien mot de passe", "new": "une phrase assez longue"}`, http.StatusNoContent},
+	} {
+		resp := f.request(t, token, "PUT", "/api/v1/me/password", strings.NewReader(tc.body), "application/json")
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.want)
+		}
+	}
+	if _, err := f.store.Authenticate(ctx, "marie@ccas.fr", "une phrase assez longue"); err != nil {
+		t.Errorf("the new password does not log in: %v", err)
+	}
+	if _, err := f.store.Authenticate(ctx, "marie@ccas.fr", "ancien mot de passe"); err == nil {
+		t.Error("the old password still logs in")
 	}
 }

@@ -98,6 +98,11 @@ type Access interface {
 	// Users returns the users of organisation orgID, disabled included,
 	// ordered by EmailKey; none (not an error) for an unknown orgID.
 	Users(ctx context.Context, orgID string) ([]User, error)
+	// SetPassword replaces the password of user userID (hashed by
+	// HashPassword; "" removes it) and ends the user's sessions, so that
+	// whoever knew the old one is logged out everywhere. ErrNotFound if
+	// there is no such user.
+	SetPassword(ctx context.Context, userID, password string) error
 	// Actors describes the users of ids (unknown ids are left out), so
 	// that a person's journal says who acted, not only an id.
 	Actors(ctx context.Context, ids []string) (map[string]Actor, error)
@@ -249,6 +254,11 @@ func CheckMandate(m Mandate) error {
 	}
 	return nil
 }
+
+// MinPasswordLength is the shortest password a user may choose: long
+// enough to resist guessing at the login's rate limit, short enough to
+// be typed on a phone (ANSSI recommends 12 or more for such use).
+const MinPasswordLength = 12
 
 // Argon2id parameters of new password hashes: the second recommended
 // option of RFC 9106 (section 4), for machines without much memory to

@@ -28,8 +28,11 @@ type loginData struct {
 
 func (s *site) loginPage(w http.ResponseWriter, r *http.Request) {
 	v := view{Title: "Connexion", Data: loginData{}}
-	if r.URL.Query().Has("sortie") {
+	switch q := r.URL.Query(); {
+	case q.Has("sortie"):
 		v.Info = msgLoggedOut
+	case q.Has("motdepasse"):
+		v.Info = msgPasswordChanged
 	}
 	s.render(w, http.StatusOK, loginTemplate, v)
 }

@@ -139,8 +139,13 @@ func (b *browser) open(path string) {
 
 func (b *browser) login(email string) {
 	b.t.Helper()
+	b.loginWith(email, password)
+}
+
+func (b *browser) loginWith(email, pass string) {
+	b.t.Helper()
 	b.open("/connexion")
-	b.do(chromedp.SendKeys(chromedp.CSS("#email"), email), chromedp.SendKeys(chromedp.CSS("#password"), password),
+	b.do(chromedp.SendKeys(chromedp.CSS("#email"), email), chromedp.SendKeys(chromedp.CSS("#password"), pass),
 		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("nav")))
 }
 
@@ -246,6 +251,7 @@ func TestBrowser(t *testing.T) {
 		{"admin", (*scenario).admin},
 		{"admin mandate", (*scenario).adminMandate},
 		{"person deletes", (*scenario).personDeletes},
+		{"password", (*scenario).changePassword},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.run(env, t) })
 	}
@@ -679,4 +685,20 @@ func (b *browser) download(selector string) *zip.Reader {
 	}
 	b.t.Fatal("download: not completed within a minute")
 	return nil
+}
+
+// changePassword: a caseworker changes their password, is logged out,
+// and logs in with the new one.
+func (e *scenario) changePassword(t *testing.T) {
+	e.s.user(t, "compte@ccas.test", vault.RoleCaseworker, e.s.org)
+	b := e.browser(t)
+	b.login("compte@ccas.test")
+	b.open("/compte")
+	b.check("compte")
+	const newPassword = "une phrase assez longue"
+	b.do(chromedp.SendKeys(chromedp.CSS("#current"), password), chromedp.SendKeys(chromedp.CSS("#new"), newPassword),
+		chromedp.Click(chromedp.CSS("main button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".alert.info")))
+	b.wantText("Mot de passe changé")
+	b.loginWith("compte@ccas.test", newPassword)
+	b.wantText("Rechercher")
 }

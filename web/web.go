@@ -130,6 +130,8 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("POST /acces/{token}", s.accessLink)
 
 	mux.HandleFunc("GET /{$}", s.page(s.home))
+	mux.HandleFunc("GET /compte", s.page(s.account))
+	mux.HandleFunc("POST /compte", s.page(s.changePassword))
 	mux.HandleFunc("GET /depot", s.page(s.findPerson))
 	mux.HandleFunc("POST /depot", s.page(s.createPerson))
 	mux.HandleFunc("GET /depot/{person}", s.page(s.uploadPage))

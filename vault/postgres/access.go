@@ -36,6 +36,7 @@ const (
 	// usersOfOrg orders by code point, as SQLite does.
 	usersOfOrg  = `SELECT ` + userColumns + ` FROM users u WHERE u.org_id = $1 ORDER BY u.email_key COLLATE "C", u.id`
 	disableUser = `UPDATE users SET disabled = $1 WHERE id = $2`
+	setPassword = `UPDATE users SET password_hash = $1 WHERE id = $2`
 	actors      = `SELECT u.id, u.name, u.role, coalesce(o.name, '') FROM users u LEFT JOIN orgs o ON o.id = u.org_id
 		WHERE u.id = ANY($1)`
 
@@ -180,6 +181,26 @@ func (s *Store) SetUserDisabled(ctx context.Context, userID string, disabled boo
 	})
 	if err != nil {
 		return fmt.Errorf("vault/postgres: set user %s disabled %v: %w", userID, disabled, err)
+	}
+	return nil
+}
+
+// SetPassword replaces userID's password and ends their sessions.
+func (s *Store) SetPassword(ctx context.Context, userID, password string) error {
+	hash := vault.HashPassword(password)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, setPassword, hash, userID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return vault.ErrNotFound
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("vault/postgres: set password of %s: %w", userID, err)
 	}
 	return nil
 }

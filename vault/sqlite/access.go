@@ -33,6 +33,7 @@ const (
 	userByPers  = `SELECT ` + userColumns + ` FROM users u WHERE u.person_id = ? AND u.role = 'person'`
 	usersOfOrg  = `SELECT ` + userColumns + ` FROM users u WHERE u.org_id = ? ORDER BY u.email_key, u.id`
 	disableUser = `UPDATE users SET disabled = ? WHERE id = ?`
+	setPassword = `UPDATE users SET password_hash = ? WHERE id = ?`
 	// actors takes the ids as a JSON array: one statement for any number.
 	actors = `SELECT u.id, u.name, u.role, coalesce(o.name, '') FROM users u LEFT JOIN orgs o ON o.id = u.org_id
 		WHERE u.id IN (SELECT value FROM json_each(?))`
@@ -196,6 +197,26 @@ func (s *Store) SetUserDisabled(ctx context.Context, userID string, disabled boo
 	})
 	if err != nil {
 		return fmt.Errorf("vault/sqlite: set user %s disabled %v: %w", userID, disabled, err)
+	}
+	return nil
+}
+
+// SetPassword replaces userID's password and ends their sessions.
+func (s *Store) SetPassword(ctx context.Context, userID, password string) error {
+	hash := vault.HashPassword(password) // outside the write lock: it takes a tenth of a second
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, setPassword, hash, userID)
+		if err != nil {
+			return err
+		}
+		if err := inserted(res, vault.ErrNotFound); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("vault/sqlite: set password of %s: %w", userID, err)
 	}
 	return nil
 }

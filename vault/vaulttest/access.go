@@ -28,6 +28,28 @@ var accessTests = []struct {
 	{"AccessUsersOfOrg", testAccessUsersOfOrg},
 	{"AccessDisable", testAccessDisable},
 	{"AccessActors", testAccessActors},
+	{"AccessSetPassword", testAccessSetPassword},
+}
+
+// testAccessSetPassword: the new password logs in, the old one no more,
+// and the sessions opened with the old one are over.
+func testAccessSetPassword(t *testing.T, s vault.Store) {
+	a, ctx := access(t, s), t.Context()
+	org := newOrg(t, a, "CCAS")
+	u := newUser(t, a, vault.User{OrgID: org.ID, Email: "marie@ccas.fr", Role: vault.RoleCaseworker}, "ancien mot de passe")
+	session, err := a.CreateSession(ctx, u.ID, time.Hour, at(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetPassword(ctx, u.ID, "nouveau mot de passe"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(ctx, "marie@ccas.fr", "nouveau mot de passe"); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+	wantErr(t, "the old password", func() error { _, err := a.Authenticate(ctx, "marie@ccas.fr", "ancien mot de passe"); return err }(), vault.ErrUnauthorized)
+	wantErr(t, "a session of before", func() error { _, err := a.UserBySession(ctx, session, at(1)); return err }(), vault.ErrUnauthorized)
+	wantErr(t, "an unknown user", a.SetPassword(ctx, vault.NewID(), "x"), vault.ErrNotFound)
 }
 
 // testAccessActors: the journal's actors by id, with their organisation's
