@@ -74,6 +74,22 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request, u vault.User) 
 	writeJSON(w, http.StatusOK, v)
 }
 
+// documentState tells whether a document has been read yet: all a page
+// waiting for the result needs. It holds nothing read from the document,
+// so it is not journaled, which keeps a poll every half second out of
+// the person's journal; the result itself is read from the document.
+func (s *Server) documentState(w http.ResponseWriter, r *http.Request, u vault.User) {
+	d, err := s.Store.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if !s.ownUpload(u, d) && !s.mayRead(w, r, u, actionView, d.PersonID, d.ID) {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": d.ID, "state": d.State})
+}
+
 // uploaderWindow is how long the user who uploaded a document may see
 // what was read from it: an agent at the counter, who never reads the
 // vault otherwise, waits for the result of the photo they just took.

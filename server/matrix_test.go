@@ -167,6 +167,8 @@ var matrixEndpoints = []endpoint{
 			// hour ago: they see what was read, nothing more.
 			return guarded(c, p, c.mayReadFor(p) || c.name == "agent A", 200)
 		}},
+	{name: "state", method: "GET", path: "/api/v1/documents/{D}/state",
+		expect: func(c caller, p string) int { return guarded(c, p, c.mayReadFor(p) || c.name == "agent A", 200) }},
 	{name: "file", method: "GET", path: "/api/v1/documents/{D}/file?page=1",
 		expect: func(c caller, p string) int { return guarded(c, p, c.mayReadFor(p), 200) }},
 	{name: "person's documents", method: "GET", path: "/api/v1/persons/{P}/documents",

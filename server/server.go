@@ -95,6 +95,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/documents", s.authed(s.search))
 	mux.HandleFunc("GET /api/v1/documents/{id}", s.authed(s.document))
 	mux.HandleFunc("GET /api/v1/documents/{id}/file", s.authed(s.file))
+	mux.HandleFunc("GET /api/v1/documents/{id}/state", s.authed(s.documentState))
 	mux.HandleFunc("PATCH /api/v1/documents/{id}", s.authed(s.correctDocument))
 	mux.HandleFunc("DELETE /api/v1/documents/{id}", s.authed(s.deleteDocument))
 	mux.HandleFunc("GET /api/v1/persons", s.authed(s.findPersons))

@@ -112,9 +112,17 @@ type resultData struct {
 // words; while it is being read, the page (or its script, which asks for
 // the fragment alone) comes back for it.
 func (s *site) result(w http.ResponseWriter, r *http.Request, u *me) error {
+	// While the workers read, only the state is asked for: the document
+	// itself, whose reading is journaled, once it is read.
 	var d document
-	if err := s.call(r, http.MethodGet, "/api/v1/documents/"+url.PathEscape(r.PathValue("id")), nil, &d); err != nil {
+	path := "/api/v1/documents/" + url.PathEscape(r.PathValue("id"))
+	if err := s.call(r, http.MethodGet, path+"/state", nil, &d); err != nil {
 		return err
+	}
+	if !d.Pending() {
+		if err := s.call(r, http.MethodGet, path, nil, &d); err != nil {
+			return err
+		}
 	}
 	v := view{Title: "Résultat de la lecture", Me: u, Data: resultData{Doc: d, PersonID: d.PersonID}}
 	if r.URL.Query().Has("fragment") {
