@@ -123,10 +123,10 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, u vault.User) {
 // person unknown here gets the same answer whether they exist elsewhere
 // or not.
 func (s *Server) uploadTarget(w http.ResponseWriter, r *http.Request, u vault.User, personID string) bool {
-	if u.Role == vault.RolePerson || !isStaff(u) {
-		if u.Role == vault.RolePerson && u.PersonID == personID && !u.Disabled {
-			return true
-		}
+	switch {
+	case u.Role == vault.RolePerson && u.PersonID == personID && !u.Disabled:
+		return true
+	case !isStaff(u): // another person, or a disabled or unattached user
 		s.fail(w, r, http.StatusForbidden, msgNoUpload, nil)
 		return false
 	}
