@@ -46,13 +46,13 @@ func findDocument(small, chroma *image.Gray) ([4]point, bool) {
 	if borderFraction(b) > maxBorderPaper {
 		return q, false // paper reaches all edges: a scan or a tight photo
 	}
-	labels, comps := components(b, false)
+	runs, comps := components(b, false)
 	best := largest(comps)
 	if best < 0 || float64(comps[best].area) < minSeedArea*float64(w*h) {
 		return q, false
 	}
 	// Otsu only finds the well-lit paper: grow it over the edge map.
-	region := flood(edgeMap(paper), labels, int32(best+1), w, h)
+	region := flood(edgeMap(paper), runs, int32(best+1), w, h)
 	hull, spanArea := outline(region, w, h, paperLabel)
 	q = maxQuad(hull)
 	ok := plausible(q, polyArea(hull), spanArea, float64(w*h)) && documentShaped(q) && !textOutside(small, q)

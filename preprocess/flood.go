@@ -55,20 +55,24 @@ func abs32(v int32) int32 {
 }
 
 // flood is a marker watershed on the edge map: the paper seed (pixels of
-// seed labelled l) and the background (the frame's outer ring outside the
+// the seed runs labelled l) and the background (the frame's outer ring outside the
 // seed) grow together, weakest edges first, and each pixel joins the
 // region that reaches it across the lowest edge. Paper darkened by a shadow
 // is reached from the lit paper through the shadow's soft edge long before
 // the background can climb over the page outline, so the boundary settles
 // on the page's own edge whatever the lighting. Returns per-pixel labels.
-func flood(edges []uint8, seed []int32, l int32, w, h int) []int32 {
+func flood(edges []uint8, seed []run, l int32, w, h int) []int32 {
 	lab := make([]int32, w*h)
-	for i, v := range seed {
-		x, y := i%w, i/w
-		switch {
-		case v == l:
-			lab[i] = paperLabel
-		case x == 0 || y == 0 || x == w-1 || y == h-1:
+	for _, r := range seed {
+		if r.label == l {
+			row := lab[int(r.y)*w:]
+			for x := r.x0; x < r.x1; x++ {
+				row[x] = paperLabel
+			}
+		}
+	}
+	for i := range lab {
+		if x, y := i%w, i/w; lab[i] == unknown && (x == 0 || y == 0 || x == w-1 || y == h-1) {
 			lab[i] = background
 		}
 	}

@@ -21,7 +21,7 @@ const (
 // three times cheaper, missed the leaders of darker scans and photos and
 // cost 11 points of nombre_parts on a 300-document corpus.
 func eraseLeaders(g *image.Gray) int {
-	labels, comps := components(binarize(g), true)
+	ink, comps := components(binarize(g), true)
 	th := textHeight(letterSized(comps))
 	if th == 0 {
 		return 0
@@ -44,10 +44,12 @@ func eraseLeaders(g *image.Gray) int {
 	if runs == 0 {
 		return 0
 	}
-	w := g.Rect.Dx()
-	for i, l := range labels {
-		if erase[l] {
-			g.Pix[(i/w)*g.Stride+i%w] = 0xff
+	for _, r := range ink {
+		if erase[r.label] {
+			o := int(r.y) * g.Stride
+			for x := r.x0; x < r.x1; x++ {
+				g.Pix[o+int(x)] = 0xff
+			}
 		}
 	}
 	return runs

@@ -126,7 +126,7 @@ func gapFraction(h []float64) float64 {
 // a single long straight edge (a page corner cut by the frame) otherwise
 // outweighs all the text in the projection profile and fakes a skew.
 func glyphs(b bitmap) (bitmap, []comp) {
-	labels, comps := components(b, true)
+	runs, comps := components(b, true)
 	limit := min(b.w, b.h) / 8
 	keep := make([]bool, len(comps)+1)
 	var kept []comp
@@ -140,9 +140,12 @@ func glyphs(b bitmap) (bitmap, []comp) {
 		kept = append(kept, c)
 	}
 	out := bitmap{w: b.w, h: b.h, pix: make([]uint8, len(b.pix))}
-	for i, l := range labels {
-		if keep[l] {
-			out.pix[i] = 1
+	for _, r := range runs {
+		if keep[r.label] {
+			o := int(r.y) * b.w
+			for x := r.x0; x < r.x1; x++ {
+				out.pix[o+int(x)] = 1
+			}
 		}
 	}
 	return out, kept
