@@ -33,13 +33,11 @@ func (p *Pool) ReadMRZ(ctx context.Context, img *image.Gray, band image.Rectangl
 	if band.Empty() || scale <= 0 {
 		return "", nil
 	}
-	var s *slot
-	select {
-	case s = <-p.clients:
-	case <-ctx.Done():
-		return "", ctx.Err()
+	s, err := p.acquire(ctx)
+	if err != nil {
+		return "", err
 	}
-	defer func() { p.clients <- s }()
+	defer p.release(s)
 	scaled := image.NewGray(image.Rect(0, 0, max(1, int(float64(band.Dx())*scale)), max(1, int(float64(band.Dy())*scale))))
 	draw.CatmullRom.Scale(scaled, scaled.Rect, img, band, draw.Src, nil)
 	data, err := encode(scaled)

@@ -17,6 +17,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/otiai10/gosseract/v2"
 	"golang.org/x/image/tiff"
@@ -67,26 +68,34 @@ func (r Result) ConfidentChars(minConf float64) int {
 	return n
 }
 
-// Line is one line of text and the box around it.
+// Line is one line of text, the box around it, and how many of its
+// letters and digits are in words read with at least the confidence
+// Lines was given.
 type Line struct {
-	Text string
-	Box  image.Rectangle
+	Text           string
+	Box            image.Rectangle
+	ConfidentChars int
 }
 
 // Lines groups the words into lines, in reading order.
-func (r Result) Lines() []Line {
+func (r Result) Lines(minConf float64) []Line {
 	var lines []Line
 	for i, w := range r.Words {
+		sure := 0
+		if w.Confidence >= minConf {
+			sure = alnumCount(w.Text)
+		}
 		if i > 0 {
 			prev := r.Words[i-1]
 			if w.Block == prev.Block && w.Par == prev.Par && w.Line == prev.Line {
 				l := &lines[len(lines)-1]
 				l.Text += " " + w.Text
 				l.Box = l.Box.Union(w.Box)
+				l.ConfidentChars += sure
 				continue
 			}
 		}
-		lines = append(lines, Line{Text: w.Text, Box: w.Box})
+		lines = append(lines, Line{Text: w.Text, Box: w.Box, ConfidentChars: sure})
 	}
 	return lines
 }
@@ -204,14 +213,57 @@ func (p *Pool) Close() error {
 
 // Recognize reads the text of img. It waits for a free slot until ctx is
 // done; once Tesseract has started, it cannot be interrupted.
+//
+// A page is read by one Tesseract thread, so an agent waiting at the
+// counter would leave the other cores idle: when a second slot is free, a
+// tall page is cut at a blank band near its middle and both halves are
+// read at once. Under load no slot is free and each page keeps one.
 func (p *Pool) Recognize(ctx context.Context, img *image.Gray) (Result, error) {
-	var s *slot
-	select {
-	case s = <-p.clients:
-	case <-ctx.Done():
-		return Result{}, ctx.Err()
+	s, err := p.acquire(ctx)
+	if err != nil {
+		return Result{}, err
 	}
-	defer func() { p.clients <- s }()
+	defer p.release(s)
+	cut := blankBand(img)
+	if cut == 0 {
+		return s.read(img)
+	}
+	var second *slot
+	select {
+	case second = <-p.clients:
+		defer p.release(second)
+	default:
+		return s.read(img)
+	}
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	top := &image.Gray{Pix: img.Pix, Stride: img.Stride, Rect: image.Rect(0, 0, w, cut)}
+	bottom := &image.Gray{Pix: img.Pix[cut*img.Stride:], Stride: img.Stride, Rect: image.Rect(0, 0, w, h-cut)}
+	var above Result
+	var aboveErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { above, aboveErr = s.read(top) })
+	below, err := second.read(bottom)
+	wg.Wait()
+	if err = errors.Join(aboveErr, err); err != nil {
+		return Result{}, err
+	}
+	return joined(above, below, cut), nil
+}
+
+func (p *Pool) acquire(ctx context.Context) (*slot, error) {
+	select {
+	case s := <-p.clients:
+		return s, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (p *Pool) release(s *slot) { p.clients <- s }
+
+// read recognises img on the slot's page engine and re-reads its unsure
+// numbers.
+func (s *slot) read(img *image.Gray) (Result, error) {
 	data, err := encode(img)
 	if err != nil {
 		return Result{}, err

@@ -20,7 +20,7 @@ func (e Engine) Recognize(ctx context.Context, img *image.Gray) (pipeline.Text, 
 	if err != nil {
 		return pipeline.Text{}, err
 	}
-	lines := res.Lines()
+	lines := res.Lines(pipeline.ConfidentWordConf)
 	text := pipeline.Text{Text: res.Text, MeanConfidence: res.MeanConfidence(), ConfidentChars: res.ConfidentChars(pipeline.ConfidentWordConf), Lines: make([]pipeline.Line, len(lines))}
 	for i, l := range lines {
 		text.Lines[i] = pipeline.Line(l)

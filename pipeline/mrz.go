@@ -30,6 +30,9 @@ var mrzHeights = []float64{32, 40}
 type Line struct {
 	Text string
 	Box  image.Rectangle
+	// ConfidentChars counts the letters and digits of the line's words
+	// read with at least ConfidentWordConf confidence.
+	ConfidentChars int
 }
 
 // readMRZ appends to each page's text a second reading of its MRZ band,

@@ -32,10 +32,10 @@ func TestMRZLike(t *testing.T) {
 func TestMRZBand(t *testing.T) {
 	page := image.Rect(0, 0, 1600, 1200)
 	lines := []Line{
-		{"CARTE NATIONALE D'IDENTITÉ", image.Rect(100, 80, 900, 120)},
-		{"Nom : ANDRÉ", image.Rect(500, 300, 800, 340)},
-		{"IDFRAANDRE<<<<<<<<<<<<<<<<<<<<092153", image.Rect(180, 1040, 1580, 1080)},
-		{"1409092172892THEO0<<FRANCOIS6405146M5", image.Rect(180, 1100, 1570, 1150)},
+		{Text: "CARTE NATIONALE D'IDENTITÉ", Box: image.Rect(100, 80, 900, 120)},
+		{Text: "Nom : ANDRÉ", Box: image.Rect(500, 300, 800, 340)},
+		{Text: "IDFRAANDRE<<<<<<<<<<<<<<<<<<<<092153", Box: image.Rect(180, 1040, 1580, 1080)},
+		{Text: "1409092172892THEO0<<FRANCOIS6405146M5", Box: image.Rect(180, 1100, 1570, 1150)},
 	}
 	band, h, ok := mrzBand(lines, page)
 	if !ok {

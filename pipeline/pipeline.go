@@ -33,6 +33,19 @@ type Text struct {
 	Lines []Line
 }
 
+// confidentCharsIn counts the confident letters and digits of the lines
+// whose centre lies in r.
+func (t Text) confidentCharsIn(r image.Rectangle) int {
+	n := 0
+	for _, l := range t.Lines {
+		c := l.Box.Min.Add(l.Box.Max).Div(2)
+		if c.In(r) {
+			n += l.ConfidentChars
+		}
+	}
+	return n
+}
+
 // ConfidentWordConf is the word confidence (0–100) from which a reading
 // counts for the readability gate.
 const ConfidentWordConf = 60

@@ -43,8 +43,10 @@ func (f *fakeOCR) Recognize(_ context.Context, img *image.Gray) (Text, error) {
 		text, conf = f.turnedText, f.turnedConf
 	}
 	var lines []Line
-	for i, l := range strings.Split(text, "\n") {
-		lines = append(lines, Line{Text: l, Box: image.Rect(10, 10+30*i, w-10, 30+30*i)})
+	split := strings.Split(text, "\n")
+	for i, l := range split {
+		y := h * i / len(split) // spread over the page, as on a real one
+		lines = append(lines, Line{Text: l, Box: image.Rect(10, y, w-10, y+20), ConfidentChars: letters(l, conf)})
 	}
 	return Text{Text: text, MeanConfidence: conf, ConfidentChars: letters(text, conf), Lines: lines}, nil
 }
@@ -153,10 +155,12 @@ func TestScan(t *testing.T) {
 		wantCalls  int
 	}{
 		{"avis read upright", fakeOCR{text: avisText, conf: 91}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
-		{"upside down, read turned", fakeOCR{text: "ʇxǝʇ ǝlqısıllı", conf: 30, turnedText: avisText, turnedConf: 90}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
+		// a poor reading, a probe of the middle third turned, then the whole page turned
+		{"upside down, read turned", fakeOCR{text: "ʇxǝʇ ǝlqısıllı", conf: 30, turnedText: avisText, turnedConf: 90}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 3},
 		{"photo found upside down before OCR", fakeOCR{text: avisText, conf: 91, upsideDown: true, orientConf: 20}, photoPNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
 		{"photo surely upright, poor reading kept", fakeOCR{text: avisText, conf: 65, orientConf: 20}, photoPNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
 		{"poor reading, turned is worse", fakeOCR{text: avisText, conf: 65, turnedText: "ʇxǝʇ", turnedConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
+		{"poor reading, the probe reads less", fakeOCR{text: avisText, conf: 65, turnedText: "AVIS 2025", turnedConf: 90}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
 		{"too little confident text, either way up", fakeOCR{text: "l1 .. ,", conf: 20}, pagePNG, coffre.TypeUnknown, coffre.StatusUndetermined, false, false, 2},
 		{"empty file", fakeOCR{}, func(*testing.T) []byte { return nil }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
 		{"not a document", fakeOCR{}, func(*testing.T) []byte { return []byte("bonjour, ceci est du texte") }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
@@ -252,8 +256,8 @@ func TestScanBlankPage(t *testing.T) {
 func TestScanFlatPageNotOriented(t *testing.T) {
 	ocr := &fakeOCR{text: "ʇxǝʇ", conf: 30, turnedText: avisText, turnedConf: 90, upsideDown: true, orientConf: 20}
 	rec := newTestPipeline(ocr).Scan(context.Background(), "f", pagePNG(t), coffre.NewDate(2026, 1, 1))
-	if !ocr.markerTopLeft || ocr.calls != 2 || rec.Type != coffre.TypeAvisImposition {
-		t.Errorf("first OCR upright: %v, %d OCR calls, type %s; want upright first, 2 calls, the avis", ocr.markerTopLeft, ocr.calls, rec.Type)
+	if !ocr.markerTopLeft || ocr.calls != 3 || rec.Type != coffre.TypeAvisImposition {
+		t.Errorf("first OCR upright: %v, %d OCR calls, type %s; want upright first, 3 calls (page, probe, page turned), the avis", ocr.markerTopLeft, ocr.calls, rec.Type)
 	}
 }
 
