@@ -65,7 +65,7 @@ func BenchmarkPage(b *testing.B) {
 					}
 				}
 			}
-			b.ReportMetric((cpuTime(syscall.RUSAGE_SELF) - cpu).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((cpuTime(syscall.RUSAGE_SELF)-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 		b.Run("cli/"+name, func(b *testing.B) {
 			cpu := cpuTime(syscall.RUSAGE_CHILDREN)
@@ -78,7 +78,7 @@ func BenchmarkPage(b *testing.B) {
 					}
 				}
 			}
-			b.ReportMetric((cpuTime(syscall.RUSAGE_CHILDREN) - cpu).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((cpuTime(syscall.RUSAGE_CHILDREN)-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }
