@@ -1,6 +1,10 @@
 package preprocess
 
-import "image"
+import (
+	"image"
+	"runtime"
+	"sync"
+)
 
 // bitmap is a binary image, 1 = foreground.
 type bitmap struct {
@@ -56,40 +60,57 @@ func darkerThanLocal(g *image.Gray, pct, minDiff uint32) bitmap {
 	const r = 15
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	b := bitmap{w: w, h: h, pix: make([]uint8, w*h)}
-	cols := make([]uint32, w)     // sum of each column over the window's rows
-	prefix := make([]uint32, w+1) // prefix sums of cols
 	row := func(y int) []uint8 { return g.Pix[y*g.Stride : y*g.Stride+w] }
-	for y := range min(r, h) {
-		for x, v := range row(y) {
-			cols[x] += uint32(v)
-		}
-	}
-	for y := 0; y < h; y++ {
-		if y+r < h {
-			for x, v := range row(y + r) {
+	inBands(h, func(y0, y1 int) {
+		cols := make([]uint32, w)     // sum of each column over the window's rows
+		prefix := make([]uint32, w+1) // prefix sums of cols
+		// The loop adds row y+r and removes row y-r-1: start with the
+		// rows before y0's window that it will remove, and those of the
+		// window it will not add.
+		for y := max(0, y0-r-1); y < min(h, y0+r); y++ {
+			for x, v := range row(y) {
 				cols[x] += uint32(v)
 			}
 		}
-		if y-r-1 >= 0 {
-			for x, v := range row(y - r - 1) {
-				cols[x] -= uint32(v)
+		for y := y0; y < y1; y++ {
+			if y+r < h {
+				for x, v := range row(y + r) {
+					cols[x] += uint32(v)
+				}
+			}
+			if y-r-1 >= 0 {
+				for x, v := range row(y - r - 1) {
+					cols[x] -= uint32(v)
+				}
+			}
+			for x, c := range cols {
+				prefix[x+1] = prefix[x] + c
+			}
+			rows := uint32(min(h, y+r+1) - max(0, y-r))
+			out := b.pix[y*w : (y+1)*w]
+			for x, v := range row(y) {
+				x0, x1 := max(0, x-r), min(w, x+r+1)
+				s := prefix[x1] - prefix[x0]
+				n := rows * uint32(x1-x0)
+				if v := uint32(v); v*n*100 < s*pct && (v+minDiff)*n < s {
+					out[x] = 1
+				}
 			}
 		}
-		for x, c := range cols {
-			prefix[x+1] = prefix[x] + c
-		}
-		rows := uint32(min(h, y+r+1) - max(0, y-r))
-		out := b.pix[y*w : (y+1)*w]
-		for x, v := range row(y) {
-			x0, x1 := max(0, x-r), min(w, x+r+1)
-			s := prefix[x1] - prefix[x0]
-			n := rows * uint32(x1-x0)
-			if v := uint32(v); v*n*100 < s*pct && (v+minDiff)*n < s {
-				out[x] = 1
-			}
-		}
-	}
+	})
 	return b
+}
+
+// inBands runs f over the rows [0, h) cut into one band per core: the
+// passes over a full-resolution page are independent from row to row, and
+// an agent waiting for one photo would otherwise leave cores idle.
+func inBands(h int, f func(y0, y1 int)) {
+	n := max(1, min(runtime.GOMAXPROCS(0), h/256))
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { f(h*i/n, h*(i+1)/n) })
+	}
+	wg.Wait()
 }
 
 // rotate90 turns a bitmap a quarter turn clockwise.

@@ -3,6 +3,7 @@ package preprocess
 import (
 	"image"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -79,9 +80,10 @@ func floodComponents(b bitmap, conn8 bool) ([]int32, []comp) {
 
 // TestDarkerThanLocal checks the sliding window sums against direct sums
 // over each pixel's clipped 31×31 window, on images smaller and larger
-// than the window.
+// than the window, and tall enough to be cut in bands.
 func TestDarkerThanLocal(t *testing.T) {
-	for _, size := range []image.Point{{5, 3}, {20, 50}, {90, 70}} {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // four bands of rows, whatever the machine
+	for _, size := range []image.Point{{5, 3}, {20, 50}, {90, 70}, {30, 1100}} {
 		rng := rand.New(rand.NewPCG(uint64(size.X), 1))
 		// a stride wider than the image, as views of a JPEG's Y plane have
 		g := &image.Gray{Pix: make([]uint8, (size.X+3)*size.Y), Stride: size.X + 3, Rect: image.Rectangle{Max: size}}

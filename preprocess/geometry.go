@@ -147,12 +147,14 @@ func aboutCentres(inW, inH, outW, outH, deg float64) mat3 {
 // a w×h image; samples falling outside src are white, like paper.
 func warp(src *image.Gray, m mat3, w, h int) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		fy := float64(y) + 0.5
-		// homogeneous coordinates are affine along a row: step them.
-		start := [3]float64{m[0]*0.5 + m[1]*fy + m[2], m[3]*0.5 + m[4]*fy + m[5], m[6]*0.5 + m[7]*fy + m[8]}
-		warpRow(out.Pix[y*out.Stride:y*out.Stride+w], src, start, [3]float64{m[0], m[3], m[6]})
-	}
+	inBands(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			fy := float64(y) + 0.5
+			// homogeneous coordinates are affine along a row: step them.
+			start := [3]float64{m[0]*0.5 + m[1]*fy + m[2], m[3]*0.5 + m[4]*fy + m[5], m[6]*0.5 + m[7]*fy + m[8]}
+			warpRow(out.Pix[y*out.Stride:y*out.Stride+w], src, start, [3]float64{m[0], m[3], m[6]})
+		}
+	})
 	return out
 }
 
