@@ -17,7 +17,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/otiai10/gosseract/v2"
 	"golang.org/x/image/tiff"
@@ -214,40 +213,18 @@ func (p *Pool) Close() error {
 // Recognize reads the text of img. It waits for a free slot until ctx is
 // done; once Tesseract has started, it cannot be interrupted.
 //
-// A page is read by one Tesseract thread, so an agent waiting at the
-// counter would leave the other cores idle: when a second slot is free, a
-// tall page is cut at a blank band near its middle and both halves are
-// read at once. Under load no slot is free and each page keeps one.
+// A page is read whole by one engine. Cutting a page in two at a blank
+// band to read the halves on two idle slots halved the wait, but
+// Tesseract's layout analysis then took a table's labels and values for
+// two columns: on a 300-document corpus, revenu fiscal de référence and
+// nombre de parts fell from over 90 % to 75–80 % exact.
 func (p *Pool) Recognize(ctx context.Context, img *image.Gray) (Result, error) {
 	s, err := p.acquire(ctx)
 	if err != nil {
 		return Result{}, err
 	}
 	defer p.release(s)
-	cut := blankBand(img)
-	if cut == 0 {
-		return s.read(img)
-	}
-	var second *slot
-	select {
-	case second = <-p.clients:
-		defer p.release(second)
-	default:
-		return s.read(img)
-	}
-	w, h := img.Rect.Dx(), img.Rect.Dy()
-	top := &image.Gray{Pix: img.Pix, Stride: img.Stride, Rect: image.Rect(0, 0, w, cut)}
-	bottom := &image.Gray{Pix: img.Pix[cut*img.Stride:], Stride: img.Stride, Rect: image.Rect(0, 0, w, h-cut)}
-	var above Result
-	var aboveErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { above, aboveErr = s.read(top) })
-	below, err := second.read(bottom)
-	wg.Wait()
-	if err = errors.Join(aboveErr, err); err != nil {
-		return Result{}, err
-	}
-	return joined(above, below, cut), nil
+	return s.read(img)
 }
 
 func (p *Pool) acquire(ctx context.Context) (*slot, error) {

@@ -27,9 +27,7 @@ import (
 // Tesseract CLI on the same file in the same run, both with one OpenMP
 // thread (the Makefile exports OMP_THREAD_LIMIT=1) and the same page
 // segmentation mode. Compare ns/op of pipeline/X with cli/X: the time an
-// agent waits. The pipeline has its default OCR slots, one per core, and
-// reads a tall page in two halves when a second slot is free; cpu-s/op
-// reports the processor time each spent.
+// agent waits. cpu-s/op reports the processor time each spent.
 func BenchmarkPage(b *testing.B) {
 	clean := benchFiles(b, func(t corpus.Truth, px int) bool {
 		return t.Rendering == "clean" && t.Type == coffre.TypeAvisImposition
