@@ -25,7 +25,7 @@ import (
 
 // Store is what the API needs from the vault.
 type Store interface {
-	Create(ctx context.Context, d *vault.Document, now time.Time) (*vault.Document, bool, error)
+	CreateJournaled(ctx context.Context, d *vault.Document, now time.Time, e vault.Entry) (*vault.Document, bool, error)
 	Get(ctx context.Context, id string) (*vault.Document, error)
 	Events(ctx context.Context, id string) ([]vault.Event, error)
 	Search(ctx context.Context, q vault.Query) (vault.ResultPage, error)
@@ -54,7 +54,7 @@ type Server struct {
 	Store     Store
 	Originals Originals
 	Queue     Queue
-	Journal   Journal // nil: nothing journaled (tests of other concerns)
+	Journal   Journal // nil: nothing journaled but uploads, which Store journals (tests of other concerns)
 	Auth      Auth
 	Mandates  Mandates
 	Persons   Persons

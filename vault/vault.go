@@ -157,6 +157,12 @@ type Store interface {
 	// a duplicate of it (DuplicateOf set, state copied from the
 	// original) and returns the original; created is false then.
 	Create(ctx context.Context, d *Document, now time.Time) (original *Document, created bool, err error)
+	// CreateJournaled is Create that also appends e, the entry recording
+	// it, to the journal (see Journal.Append) in the same transaction:
+	// the document and its entry are stored together or not at all, in
+	// one commit. The store sets e's DocumentID to d's ID and its Outcome
+	// to "ok", or "duplicate" when d is one.
+	CreateJournaled(ctx context.Context, d *Document, now time.Time, e Entry) (original *Document, created bool, err error)
 	Get(ctx context.Context, id string) (*Document, error)
 	// Claim moves a received document, or a processing one whose lease
 	// has run out, to processing with a lease until now+lease, counting

@@ -48,6 +48,20 @@ const (
 // SHA256 and returns that original. It sets d's ID when empty (NewID) and
 // the fields the store sets: State, DuplicateOf, CreatedAt, UpdatedAt.
 func (s *Store) Create(ctx context.Context, d *vault.Document, now time.Time) (*vault.Document, bool, error) {
+	return s.create(ctx, d, now, nil)
+}
+
+// CreateJournaled is Create appending e in the same transaction (see
+// vault.Store).
+func (s *Store) CreateJournaled(ctx context.Context, d *vault.Document, now time.Time, e vault.Entry) (*vault.Document, bool, error) {
+	if err := vault.CheckEntry(e); err != nil {
+		return nil, false, fmt.Errorf("vault/postgres: create: %w", err)
+	}
+	return s.create(ctx, d, now, &e)
+}
+
+// create is Create, appending e unless nil.
+func (s *Store) create(ctx context.Context, d *vault.Document, now time.Time, e *vault.Entry) (*vault.Document, bool, error) {
 	if d.ID == "" {
 		d.ID = vault.NewID()
 	}
@@ -56,8 +70,14 @@ func (s *Store) Create(ctx context.Context, d *vault.Document, now time.Time) (*
 	}
 	var original *vault.Document
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) (err error) {
-		original, err = insert(ctx, tx, d, utc(now))
-		return err
+		if original, err = insert(ctx, tx, d, utc(now)); err != nil || e == nil {
+			return err
+		}
+		e.DocumentID, e.Outcome = d.ID, "ok"
+		if original != nil {
+			e.Outcome = "duplicate"
+		}
+		return appendEntry(ctx, tx, e)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("vault/postgres: create %s: %w", d.ID, err)

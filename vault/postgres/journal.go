@@ -33,26 +33,32 @@ func (s *Store) Append(ctx context.Context, e vault.Entry) (vault.Entry, error) 
 	if err := vault.CheckEntry(e); err != nil {
 		return vault.Entry{}, fmt.Errorf("vault/postgres: journal append: %w", err)
 	}
-	e.At = utc(e.At)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, lockHead).Scan(&e.Seq, &e.Prev); err != nil {
-			return fmt.Errorf("head: %w", err)
-		}
-		e.Seq++
-		e.Hash = vault.EntryHash(e)
-		if _, err := tx.Exec(ctx, insertEntry, e.Seq, e.At, e.Actor, e.PersonID, e.DocumentID,
-			e.Action, e.Outcome, e.Prev, e.Hash); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, advanceHead, e.Seq, e.Hash); err != nil {
-			return fmt.Errorf("head: %w", err)
-		}
-		return nil
+		return appendEntry(ctx, tx, &e)
 	})
 	if err != nil {
 		return vault.Entry{}, fmt.Errorf("vault/postgres: journal append: %w", err)
 	}
 	return e, nil
+}
+
+// appendEntry records e after the head in tx, setting its Seq, Prev and
+// Hash.
+func appendEntry(ctx context.Context, tx pgx.Tx, e *vault.Entry) error {
+	if err := tx.QueryRow(ctx, lockHead).Scan(&e.Seq, &e.Prev); err != nil {
+		return fmt.Errorf("head: %w", err)
+	}
+	e.Seq++
+	e.At = utc(e.At)
+	e.Hash = vault.EntryHash(*e)
+	if _, err := tx.Exec(ctx, insertEntry, e.Seq, e.At, e.Actor, e.PersonID, e.DocumentID,
+		e.Action, e.Outcome, e.Prev, e.Hash); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, advanceHead, e.Seq, e.Hash); err != nil {
+		return fmt.Errorf("head: %w", err)
+	}
+	return nil
 }
 
 // Entries returns the entries about personID ("" = all) after the entry

@@ -259,7 +259,7 @@ func (s *Store) CreateToken(ctx context.Context, userID string, now time.Time) (
 
 // UserByToken returns the enabled user of token, or ErrUnauthorized.
 func (s *Store) UserByToken(ctx context.Context, token string) (vault.User, error) {
-	u, err := enabled(scanUser(s.r.QueryRowContext(ctx, userByToken, vault.TokenHash(token))))
+	u, err := enabled(scanUser(s.rs[userByToken].QueryRowContext(ctx, vault.TokenHash(token))))
 	if err != nil {
 		return vault.User{}, fmt.Errorf("vault/sqlite: user by token: %w", err)
 	}

@@ -68,7 +68,7 @@ func (s *Store) commitBatch(batch []batchedWrite) {
 	tx, err := s.w.BeginTx(context.Background(), nil)
 	if err == nil {
 		for i, w := range batch {
-			errs[i] = runOne(tx, w)
+			errs[i] = s.runOne(tx, w)
 		}
 		err = tx.Commit()
 	}
@@ -80,17 +80,25 @@ func (s *Store) commitBatch(batch []batchedWrite) {
 	}
 }
 
-func runOne(tx *sql.Tx, w batchedWrite) error {
-	if _, err := tx.ExecContext(w.ctx, "SAVEPOINT write_one"); err != nil {
+// Savepoint statements, around each write of a batch.
+const (
+	savepoint  = "SAVEPOINT write_one"
+	release    = "RELEASE write_one"
+	rollbackTo = "ROLLBACK TO write_one"
+)
+
+func (s *Store) runOne(tx *sql.Tx, w batchedWrite) error {
+	if _, err := tx.StmtContext(w.ctx, s.ws[savepoint]).ExecContext(w.ctx); err != nil {
 		return err
 	}
 	err := w.run(w.ctx, tx)
-	ends := []string{"RELEASE write_one"}
+	ends := []string{release}
 	if err != nil {
-		ends = []string{"ROLLBACK TO write_one", "RELEASE write_one"}
+		ends = []string{rollbackTo, release}
 	}
+	ctx := context.Background()
 	for _, end := range ends {
-		if _, eerr := tx.ExecContext(context.Background(), end); eerr != nil && err == nil {
+		if _, eerr := tx.StmtContext(ctx, s.ws[end]).ExecContext(ctx); eerr != nil && err == nil {
 			err = eerr
 		}
 	}

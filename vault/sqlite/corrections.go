@@ -65,7 +65,7 @@ func (s *Store) Correct(ctx context.Context, id string, rec coffre.Record, cs []
 			}
 		}
 		if from == vault.StateNeedsReview {
-			if err := event(ctx, tx, id, from, vault.StateDone, vault.CauseCorrected, now); err != nil {
+			if err := s.event(ctx, tx, id, from, vault.StateDone, vault.CauseCorrected, now); err != nil {
 				return err
 			}
 		}

@@ -47,6 +47,20 @@ const (
 // SHA256 and returns that original. It sets d's ID when empty (NewID) and
 // the fields the store sets: State, DuplicateOf, CreatedAt, UpdatedAt.
 func (s *Store) Create(ctx context.Context, d *vault.Document, now time.Time) (*vault.Document, bool, error) {
+	return s.create(ctx, d, now, nil)
+}
+
+// CreateJournaled is Create appending e in the same batch (see
+// vault.Store).
+func (s *Store) CreateJournaled(ctx context.Context, d *vault.Document, now time.Time, e vault.Entry) (*vault.Document, bool, error) {
+	if err := vault.CheckEntry(e); err != nil {
+		return nil, false, fmt.Errorf("vault/sqlite: create: %w", err)
+	}
+	return s.create(ctx, d, now, &e)
+}
+
+// create is Create, appending e unless nil.
+func (s *Store) create(ctx context.Context, d *vault.Document, now time.Time, e *vault.Entry) (*vault.Document, bool, error) {
 	if d.ID == "" {
 		d.ID = vault.NewID()
 	}
@@ -60,8 +74,14 @@ func (s *Store) Create(ctx context.Context, d *vault.Document, now time.Time) (*
 	}
 	var original *vault.Document
 	err = s.batched(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
-		original, err = insert(ctx, tx, d, string(pages), now)
-		return err
+		if original, err = s.insert(ctx, tx, d, string(pages), now); err != nil || e == nil {
+			return err
+		}
+		e.DocumentID, e.Outcome = d.ID, "ok"
+		if original != nil {
+			e.Outcome = "duplicate"
+		}
+		return s.appendEntry(ctx, tx, e)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("vault/sqlite: create %s: %w", d.ID, err)
@@ -75,18 +95,18 @@ func (s *Store) Create(ctx context.Context, d *vault.Document, now time.Time) (*
 
 // insert stores d as an original, or else as a duplicate of the original
 // it returns; it sets d's stored fields either way.
-func insert(ctx context.Context, tx *sql.Tx, d *vault.Document, pages string, now time.Time) (*vault.Document, error) {
+func (s *Store) insert(ctx context.Context, tx *sql.Tx, d *vault.Document, pages string, now time.Time) (*vault.Document, error) {
 	d.State, d.DuplicateOf, d.CreatedAt, d.UpdatedAt = vault.StateReceived, "", now, now
 	d.LeaseUntil, d.Attempts, d.Record, d.Text, d.SupersededBy = time.Time{}, 0, nil, "", ""
 	args := []any{d.ID, d.PersonID, d.State, d.Queue, d.SHA256, pages, nil, d.WrappedKey, timestamp(now), timestamp(now), d.UploadedBy}
-	res, err := tx.ExecContext(ctx, insertDocument, args...)
+	res, err := tx.StmtContext(ctx, s.ws[insertDocument]).ExecContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return nil, err
 	} else if n == 1 {
-		return nil, event(ctx, tx, d.ID, "", d.State, vault.CauseReceived, now)
+		return nil, s.event(ctx, tx, d.ID, "", d.State, vault.CauseReceived, now)
 	}
 	original, err := scanDocument(tx.QueryRowContext(ctx, selectOriginal, d.PersonID, d.SHA256))
 	if err != nil {
@@ -94,14 +114,14 @@ func insert(ctx context.Context, tx *sql.Tx, d *vault.Document, pages string, no
 	}
 	d.State, d.DuplicateOf = original.State, original.ID
 	args[2], args[6] = d.State, d.DuplicateOf
-	if _, err := tx.ExecContext(ctx, insertDocument, args...); err != nil {
+	if _, err := tx.StmtContext(ctx, s.ws[insertDocument]).ExecContext(ctx, args...); err != nil {
 		return nil, err
 	}
-	return original, event(ctx, tx, d.ID, "", d.State, vault.CauseDuplicate, now)
+	return original, s.event(ctx, tx, d.ID, "", d.State, vault.CauseDuplicate, now)
 }
 
-func event(ctx context.Context, tx *sql.Tx, id string, from, to vault.State, cause string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, insertEvent, id, from, to, timestamp(now), cause)
+func (s *Store) event(ctx context.Context, tx *sql.Tx, id string, from, to vault.State, cause string, now time.Time) error {
+	_, err := tx.StmtContext(ctx, s.ws[insertEvent]).ExecContext(ctx, id, from, to, timestamp(now), cause)
 	return err
 }
 
@@ -161,7 +181,7 @@ func (s *Store) claim(ctx context.Context, id string, until, now time.Time) (*va
 	if from == vault.StateProcessing {
 		cause = vault.CauseReclaimed
 	}
-	if err := event(ctx, tx, id, from, d.State, cause, now); err != nil {
+	if err := s.event(ctx, tx, id, from, d.State, cause, now); err != nil {
 		return nil, err
 	}
 	return d, tx.Commit()
@@ -215,7 +235,7 @@ func (s *Store) transition(ctx context.Context, id, update string, args []any, t
 	} else if n == 0 {
 		return fmt.Errorf("%w: document is %s", vault.ErrConflict, from)
 	}
-	if err := event(ctx, tx, id, from, to, cause, now); err != nil {
+	if err := s.event(ctx, tx, id, from, to, cause, now); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -23,38 +23,41 @@ const (
 // verifyPage is how many entries Verify reads at a time.
 const verifyPage = 1000
 
-// Append records e after the last entry. It has a transaction of its own
-// on the writing connection rather than joining the Creates' batches: an
-// entry is small, and its caller must know it is recorded before
-// answering. BEGIN IMMEDIATE takes the database's write lock at once, so
+// Append records e after the last entry, in the next batch of writes
+// (see batched): its caller knows it is recorded before answering, and
+// BEGIN IMMEDIATE takes the database's write lock at once, so that
 // appends from this and other processes read the head one at a time.
 func (s *Store) Append(ctx context.Context, e vault.Entry) (vault.Entry, error) {
 	if err := vault.CheckEntry(e); err != nil {
 		return vault.Entry{}, fmt.Errorf("vault/sqlite: journal append: %w", err)
 	}
-	// The entry rides in the batch of the write it records (an upload's
-	// Create): one commit, one fsync for both. Entries in one batch chain
-	// in the order they run, each reading the head the previous left.
 	err := s.batched(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, journalHead).Scan(&e.Seq, &e.Prev); err != nil {
-			return fmt.Errorf("head: %w", err)
-		}
-		e.Seq++
-		e.At = utc(e.At)
-		e.Hash = vault.EntryHash(e)
-		if _, err := tx.ExecContext(ctx, insertEntry, e.Seq, timestamp(e.At), e.Actor, e.PersonID, e.DocumentID,
-			e.Action, e.Outcome, e.Prev, e.Hash); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, advanceHead, e.Seq, e.Hash); err != nil {
-			return fmt.Errorf("head: %w", err)
-		}
-		return nil
+		return s.appendEntry(ctx, tx, &e)
 	})
 	if err != nil {
 		return vault.Entry{}, fmt.Errorf("vault/sqlite: journal append: %w", err)
 	}
 	return e, nil
+}
+
+// appendEntry records e after the head in tx, setting its Seq, Prev and
+// Hash. Entries in one batch chain in the order they run, each reading
+// the head the previous left.
+func (s *Store) appendEntry(ctx context.Context, tx *sql.Tx, e *vault.Entry) error {
+	if err := tx.StmtContext(ctx, s.ws[journalHead]).QueryRowContext(ctx).Scan(&e.Seq, &e.Prev); err != nil {
+		return fmt.Errorf("head: %w", err)
+	}
+	e.Seq++
+	e.At = utc(e.At)
+	e.Hash = vault.EntryHash(*e)
+	if _, err := tx.StmtContext(ctx, s.ws[insertEntry]).ExecContext(ctx, e.Seq, timestamp(e.At), e.Actor, e.PersonID, e.DocumentID,
+		e.Action, e.Outcome, e.Prev, e.Hash); err != nil {
+		return err
+	}
+	if _, err := tx.StmtContext(ctx, s.ws[advanceHead]).ExecContext(ctx, e.Seq, e.Hash); err != nil {
+		return fmt.Errorf("head: %w", err)
+	}
+	return nil
 }
 
 // Entries returns the entries about personID ("" = all) after the entry

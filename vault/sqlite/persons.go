@@ -102,7 +102,7 @@ func (s *Store) findPersons(ctx context.Context, orgID, text string, limit int) 
 // mandate of theirs, in force or not.
 func (s *Store) PersonVisible(ctx context.Context, orgID, personID string) (bool, error) {
 	var visible bool
-	if err := s.r.QueryRowContext(ctx, personVisible, orgID, personID).Scan(&visible); err != nil {
+	if err := s.rs[personVisible].QueryRowContext(ctx, orgID, personID).Scan(&visible); err != nil {
 		return false, fmt.Errorf("vault/sqlite: person visible: %w", err)
 	}
 	return visible, nil

@@ -29,6 +29,12 @@ type Store struct {
 	w *sql.DB // the one writing connection; transactions BEGIN IMMEDIATE
 	r *sql.DB // read-only connections
 
+	// The statements of every upload, prepared once: parsing them anew
+	// (the document insert compiles the full-text triggers) cost more
+	// than running them, and the writes are parsed by the one goroutine
+	// every upload waits for.
+	ws, rs prepared
+
 	writes   chan batchedWrite // to writeLoop, which batches them
 	quit     chan struct{}     // closed by Close
 	loopDone chan struct{}     // closed when writeLoop returns
@@ -60,8 +66,24 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	// All kept open when idle: database/sql keeps two by default, and
+	// busy moments closed the others only to open them again, each
+	// reading the schema anew.
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
 	s := &Store{w: w, r: r, writes: make(chan batchedWrite), quit: make(chan struct{}), loopDone: make(chan struct{})}
+	// Prepared before writeLoop starts: w.Prepare waits for the one
+	// writing connection, which a batch holds until it commits.
+	s.ws, err = prepare(ctx, w, savepoint, release, rollbackTo, insertDocument, insertEvent, journalHead, insertEntry, advanceHead)
+	if err == nil {
+		s.rs, err = prepare(ctx, r, userByToken, personVisible)
+	}
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
+	}
 	go s.writeLoop()
 	return s, nil
 }
@@ -79,6 +101,21 @@ func (s *Store) Close() error {
 	s.close.Do(func() { close(s.quit) })
 	<-s.loopDone
 	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// prepared holds statements by their SQL.
+type prepared map[string]*sql.Stmt
+
+func prepare(ctx context.Context, db *sql.DB, queries ...string) (prepared, error) {
+	p := make(prepared, len(queries))
+	for _, q := range queries {
+		stmt, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %q: %w", q, err)
+		}
+		p[q] = stmt
+	}
+	return p, nil
 }
 
 //go:embed migrations/*.sql

@@ -20,6 +20,7 @@ var journalTests = []struct {
 }{
 	{"EntryHash", testEntryHash},
 	{"JournalAppend", testJournalAppend},
+	{"CreateJournaled", testCreateJournaled},
 	{"JournalEntries", testJournalEntries},
 	{"JournalLimits", testJournalLimits},
 	{"JournalInvalid", testJournalInvalid},
@@ -176,6 +177,36 @@ func testJournalAppend(t *testing.T, s vault.Store) {
 		if got[i] != appended[i] {
 			t.Errorf("entry %d stored as\n%+v\nreturned as\n%+v", i+1, got[i], appended[i])
 		}
+	}
+}
+
+// testCreateJournaled: the entry is stored with the document, about it,
+// with outcome ok or duplicate; an invalid entry stores neither.
+func testCreateJournaled(t *testing.T, s vault.Store) {
+	j := journal(t, s)
+	ctx := t.Context()
+	if _, _, err := s.CreateJournaled(ctx, docOf("p1", "no actor"), at(0), vault.Entry{At: at(0), Action: "upload"}); err == nil {
+		t.Error("entry without an actor accepted")
+	}
+	upload := vault.Entry{At: at(0), Actor: "u1", PersonID: "p1", Action: "upload"}
+	first, dup := docOf("p1", "journaled"), docOf("p1", "journaled")
+	if _, created, err := s.CreateJournaled(ctx, first, at(0), upload); err != nil || !created {
+		t.Fatalf("first upload: created %v, %v", created, err)
+	}
+	if orig, created, err := s.CreateJournaled(ctx, dup, at(1), upload); err != nil || created || orig.ID != first.ID {
+		t.Fatalf("second upload: created %v, %v; want a duplicate of %s", created, err, first.ID)
+	}
+	es := entries(t, j, "p1", 0, 0)
+	if len(es) != 2 {
+		t.Fatalf("%d entries, want 2", len(es))
+	}
+	for i, want := range []struct{ doc, outcome string }{{first.ID, "ok"}, {dup.ID, "duplicate"}} {
+		if e := es[i]; e.DocumentID != want.doc || e.Outcome != want.outcome || e.Actor != "u1" || e.Action != "upload" {
+			t.Errorf("entry %d: %+v, want document %s, outcome %s", i+1, e, want.doc, want.outcome)
+		}
+	}
+	if n, err := j.Verify(ctx); err != nil || n != 2 {
+		t.Errorf("Verify: %d, %v; want 2, nil", n, err)
 	}
 }
 
