@@ -31,12 +31,12 @@ import (
 // pages; ID cards, with little running text, score lower). It counts
 // ascenders against descenders in text lines (Latin text has far more of
 // the former) and needs no OCR. ok is false when it cannot tell.
+//
+// It reads the page at the size preprocessing gave it, where the
+// x-height is 16–26 px, the scale Leptonica's counts are made for. At half
+// that size it was four times faster but blind on photos: confidence 0 on
+// most corpus photos of A4 pages, where at full size it is 10–21 and right.
 func UpsideDown(img *image.Gray) (upsideDown bool, confidence float64, ok bool) {
-	// Half the resolution keeps the counts and costs a quarter of the
-	// time on the large pages preprocessing outputs.
-	for img.Rect.Dx()*img.Rect.Dy() > 4_000_000 {
-		img = halve(img)
-	}
 	data, err := encode(img)
 	if err != nil {
 		return false, 0, false
@@ -46,20 +46,4 @@ func UpsideDown(img *image.Gray) (upsideDown bool, confidence float64, ok bool) 
 		return false, 0, false
 	}
 	return conf < 0, max(conf, -conf), true
-}
-
-// halve returns img at half its width and height, each pixel the mean of
-// four.
-func halve(img *image.Gray) *image.Gray {
-	w, h := img.Rect.Dx()/2, img.Rect.Dy()/2
-	out := image.NewGray(image.Rect(0, 0, w, h))
-	for y := range h {
-		r0 := img.Pix[2*y*img.Stride:]
-		r1 := img.Pix[(2*y+1)*img.Stride:]
-		row := out.Pix[y*out.Stride:]
-		for x := range w {
-			row[x] = uint8((int(r0[2*x]) + int(r0[2*x+1]) + int(r1[2*x]) + int(r1[2*x+1]) + 2) / 4)
-		}
-	}
-	return out
 }

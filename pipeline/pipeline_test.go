@@ -276,3 +276,65 @@ func TestScanFiles(t *testing.T) {
 		t.Errorf("an empty second file: error %q, status %s; want an error", rec.Error, rec.Status)
 	}
 }
+
+// scriptedOCR answers its readings in turn and records the height of
+// each image it was given; as an Orienter it is never sure.
+type scriptedOCR struct {
+	reads   []Text
+	heights []int
+}
+
+func (s *scriptedOCR) UpsideDown(*image.Gray) (bool, float64, bool) { return false, 1, true }
+
+func (s *scriptedOCR) Recognize(_ context.Context, img *image.Gray) (Text, error) {
+	s.heights = append(s.heights, img.Rect.Dy())
+	t := s.reads[0]
+	s.reads = s.reads[1:]
+	return t, nil
+}
+
+// TestReadUprightUnsure follows a photo the Orienter cannot place: the
+// probe (the middle third, turned) comes first, and the page is read as
+// few times as the readings allow.
+func TestReadUprightUnsure(t *testing.T) {
+	const h = 900
+	good := Text{MeanConfidence: 90, ConfidentChars: 300, Lines: []Line{{Box: image.Rect(0, 400, 500, 420), ConfidentChars: 60}}}
+	poor := Text{MeanConfidence: 40, ConfidentChars: 50, Lines: []Line{{Box: image.Rect(0, 400, 500, 420), ConfidentChars: 10}}}
+	for _, tt := range []struct {
+		name        string
+		reads       []Text
+		wantHeights []int // of the images read, in order: h/3 is the probe
+		wantTurned  bool
+	}{
+		{"probe reads well: upside down, read once turned",
+			[]Text{{MeanConfidence: 85, ConfidentChars: 120}, good}, []int{h / 3, h}, true},
+		{"probe reads garbage, page reads well",
+			[]Text{{MeanConfidence: 30, ConfidentChars: 8}, good}, []int{h / 3, h}, false},
+		{"a few confident characters are not enough",
+			[]Text{{MeanConfidence: 90, ConfidentChars: 6}, good}, []int{h / 3, h}, false},
+		{"both poor, the probe beats the page there: read turned",
+			[]Text{{MeanConfidence: 45, ConfidentChars: 40}, poor, good}, []int{h / 3, h, h}, true},
+		{"both poor, the page beats the probe there: kept",
+			[]Text{{MeanConfidence: 45, ConfidentChars: 5}, poor}, []int{h / 3, h}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			img := image.NewGray(image.Rect(0, 0, 600, h))
+			img.Pix[0] = 1 // a marker at the top left
+			ocr := &scriptedOCR{reads: tt.reads}
+			p := &Pipeline{Recognizer: ocr, Orienter: ocr}
+			pg := &page{img: img, handheld: true}
+			if _, err := p.readUpright(context.Background(), pg); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ocr.heights, tt.wantHeights) {
+				t.Errorf("read images of heights %v, want %v", ocr.heights, tt.wantHeights)
+			}
+			if turned := pg.img.Pix[0] != 1; turned != tt.wantTurned {
+				t.Errorf("page turned: %v, want %v", turned, tt.wantTurned)
+			}
+			if len(ocr.reads) != 0 {
+				t.Errorf("%d readings left unasked", len(ocr.reads))
+			}
+		})
+	}
+}
