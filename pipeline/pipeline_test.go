@@ -338,3 +338,30 @@ func TestReadUprightUnsure(t *testing.T) {
 		})
 	}
 }
+
+// TestRecognizeBlurry: a page blurred enough to doubt, not enough to skip,
+// is read; a poor reading then gets the blur message, a good one passes.
+func TestRecognizeBlurry(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		blurry  bool
+		conf    float64
+		wantMsg string
+	}{
+		{"blurred, reads well", true, 90, ""},
+		{"blurred, reads badly", true, 30, msgBlurry},
+		{"sharp, reads badly", false, 30, msgNoText},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ocr := &fakeOCR{text: avisText, conf: tt.conf, turnedText: "ʇxǝʇ", turnedConf: 10}
+			p := newTestPipeline(ocr)
+			r := &run{pages: []page{{img: image.NewGray(image.Rect(0, 0, 600, 900)), blurry: tt.blurry}}}
+			if err := p.recognize(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+			if got := r.pages[0].unreadable; got != tt.wantMsg {
+				t.Errorf("message %q, want %q", got, tt.wantMsg)
+			}
+		})
+	}
+}

@@ -28,6 +28,9 @@ type page struct {
 	// handheld: the page was photographed on a background or turned by
 	// preprocessing, so it may well be upside down.
 	handheld bool
+	// blurry: blurred enough that a poor reading is the blur's fault, not
+	// enough to skip reading it.
+	blurry bool
 }
 
 func newRun(name string, files [][]byte, asOf coffre.Date) *run {

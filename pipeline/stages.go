@@ -94,9 +94,10 @@ func (p *Pipeline) preprocess(ctx context.Context, r *run) error {
 			r.pages[i].unreadable = msgDark
 		case res.Quality.Blank():
 			r.pages[i].unreadable = msgBlank
-		case res.Quality.Blurry():
+		case res.Quality.TooBlurry():
 			r.pages[i].unreadable = msgBlurry
 		}
+		r.pages[i].blurry = res.Quality.Blurry()
 	}
 	return nil
 }
@@ -114,6 +115,9 @@ func (p *Pipeline) recognize(ctx context.Context, r *run) error {
 		pg.text, pg.lines = t.Text, t.Lines
 		if t.ConfidentChars < minConfidentChars {
 			pg.unreadable = msgNoText
+			if pg.blurry {
+				pg.unreadable = msgBlurry
+			}
 		}
 	}
 	return nil

@@ -195,22 +195,22 @@ func TestQuality(t *testing.T) {
 	photo := photograph(page, table(1400, 1100, 5), rotatedQuad(700, 550, 700, 930, 3, 0.04))
 	sharp := toGray(photo)
 	tests := []struct {
-		name         string
-		img          image.Image
-		blurry, dark bool
-		minC, maxC   float64
+		name                    string
+		img                     image.Image
+		blurry, tooBlurry, dark bool
+		minC, maxC              float64
 	}{
-		{"sharp", viaJPEG(t, photo, 85), false, false, 80, 255},
+		{"sharp", viaJPEG(t, photo, 85), false, false, false, 80, 255},
 		// σ 2 px here ≈ σ 6 px on a 12 MP photo of the same page
-		{"blurred", blurGray(sharp, 2), true, false, 0, 255},
-		{"dim but readable", viaJPEG(t, darken(photo, 0.5), 85), false, false, 40, 255},
-		{"dark", viaJPEG(t, darken(photo, 0.15), 85), false, true, 0, 40},
+		{"blurred", blurGray(sharp, 2), true, true, false, 0, 255},
+		{"dim but readable", viaJPEG(t, darken(photo, 0.5), 85), false, false, false, 40, 255},
+		{"dark", viaJPEG(t, darken(photo, 0.15), 85), false, false, true, 0, 40},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q := prepared(t, tt.img).Quality
-			if q.Blurry() != tt.blurry || q.Dark() != tt.dark {
-				t.Errorf("%+v: Blurry=%v Dark=%v, want %v %v", q, q.Blurry(), q.Dark(), tt.blurry, tt.dark)
+			if q.Blurry() != tt.blurry || q.TooBlurry() != tt.tooBlurry || q.Dark() != tt.dark {
+				t.Errorf("%+v: Blurry=%v TooBlurry=%v Dark=%v, want %v %v %v", q, q.Blurry(), q.TooBlurry(), q.Dark(), tt.blurry, tt.tooBlurry, tt.dark)
 			}
 			if q.Contrast < tt.minC || q.Contrast > tt.maxC {
 				t.Errorf("Contrast %.0f, want %.0f..%.0f", q.Contrast, tt.minC, tt.maxC)
