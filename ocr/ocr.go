@@ -55,18 +55,6 @@ func (r Result) MeanConfidence() float64 {
 	return sum / float64(n)
 }
 
-// ConfidentChars counts letters and digits in words read with at least
-// minConf confidence.
-func (r Result) ConfidentChars(minConf float64) int {
-	n := 0
-	for _, w := range r.Words {
-		if w.Confidence >= minConf {
-			n += alnumCount(w.Text)
-		}
-	}
-	return n
-}
-
 // Line is one line of text, the box around it, and how many of its
 // letters and digits are in words read with at least the confidence
 // Lines was given.

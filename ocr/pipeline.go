@@ -21,9 +21,10 @@ func (e Engine) Recognize(ctx context.Context, img *image.Gray) (pipeline.Text, 
 		return pipeline.Text{}, err
 	}
 	lines := res.Lines(pipeline.ConfidentWordConf)
-	text := pipeline.Text{Text: res.Text, MeanConfidence: res.MeanConfidence(), ConfidentChars: res.ConfidentChars(pipeline.ConfidentWordConf), Lines: make([]pipeline.Line, len(lines))}
+	text := pipeline.Text{Text: res.Text, MeanConfidence: res.MeanConfidence(), Lines: make([]pipeline.Line, len(lines))}
 	for i, l := range lines {
 		text.Lines[i] = pipeline.Line(l)
+		text.ConfidentChars += l.ConfidentChars
 	}
 	return text, nil
 }
