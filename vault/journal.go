@@ -108,6 +108,16 @@ func CheckEntry(e Entry) error {
 	return nil
 }
 
+// RecordsCreation completes e as the entry of a document's creation (see
+// Store.CreateJournaled), so that both stores write it alike: its
+// document, and its outcome, "ok" or "duplicate".
+func (e *Entry) RecordsCreation(documentID string, duplicate bool) {
+	e.DocumentID, e.Outcome = documentID, "ok"
+	if duplicate {
+		e.Outcome = "duplicate"
+	}
+}
+
 // Chain checks a journal's entries one after the other, oldest first, as
 // Verify does; a journal exported as JSON can be checked the same way.
 // The zero Chain expects the first entry.

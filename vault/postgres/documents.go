@@ -73,10 +73,7 @@ func (s *Store) create(ctx context.Context, d *vault.Document, now time.Time, e 
 		if original, err = insert(ctx, tx, d, utc(now)); err != nil || e == nil {
 			return err
 		}
-		e.DocumentID, e.Outcome = d.ID, "ok"
-		if original != nil {
-			e.Outcome = "duplicate"
-		}
+		e.RecordsCreation(d.ID, original != nil)
 		return appendEntry(ctx, tx, e)
 	})
 	if err != nil {

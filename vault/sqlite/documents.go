@@ -77,10 +77,7 @@ func (s *Store) create(ctx context.Context, d *vault.Document, now time.Time, e 
 		if original, err = s.insert(ctx, tx, d, string(pages), now); err != nil || e == nil {
 			return err
 		}
-		e.DocumentID, e.Outcome = d.ID, "ok"
-		if original != nil {
-			e.Outcome = "duplicate"
-		}
+		e.RecordsCreation(d.ID, original != nil)
 		return s.appendEntry(ctx, tx, e)
 	})
 	if err != nil {
