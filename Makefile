@@ -13,7 +13,7 @@ export OMP_THREAD_LIMIT := 1
 # headers cgo builds against, libheif for iPhone photos, fonts for test
 # images (OCR-B for MRZs).
 APT_PACKAGES := gcc pkg-config tesseract-ocr tesseract-ocr-fra tesseract-ocr-osd \
-	libtesseract-dev libleptonica-dev libheif-dev \
+	libtesseract-dev libleptonica-dev libheif-dev libjpeg-dev \
 	tesseract-ocr-eng fonts-ocr-b fonts-dejavu-core fonts-liberation2 \
 	redis-server redis-tools postgresql postgresql-client
 

@@ -18,21 +18,26 @@ import (
 // codec reads a raster format's header and pixels.
 type codec struct {
 	config func(io.Reader) (image.Config, error)
-	decode func(io.Reader) (image.Image, error)
+	decode func([]byte) (image.Image, error)
+}
+
+// bytesDecoder adapts a decoder of the standard form to codec.decode.
+func bytesDecoder(decode func(io.Reader) (image.Image, error)) func([]byte) (image.Image, error) {
+	return func(data []byte) (image.Image, error) { return decode(bytes.NewReader(data)) }
 }
 
 // codecs are the single-image formats, keyed by detected MIME type. TIFF
 // is here for the one-page TIFFs pdfcpu renders from PDF streams; uploads
 // of TIFF go through openTIFF for their other pages.
 var codecs = map[string]codec{
-	"image/jpeg":          {jpeg.DecodeConfig, jpeg.Decode},
-	"image/png":           {png.DecodeConfig, png.Decode},
-	"image/webp":          {webp.DecodeConfig, webp.Decode},
-	"image/tiff":          {tiff.DecodeConfig, tiff.Decode},
-	"image/heic":          {heic.DecodeConfig, heic.Decode},
-	"image/heif":          {heic.DecodeConfig, heic.Decode},
-	"image/heic-sequence": {heic.DecodeConfig, heic.Decode},
-	"image/heif-sequence": {heic.DecodeConfig, heic.Decode},
+	"image/jpeg":          {jpeg.DecodeConfig, decodeJPEG},
+	"image/png":           {png.DecodeConfig, bytesDecoder(png.Decode)},
+	"image/webp":          {webp.DecodeConfig, bytesDecoder(webp.Decode)},
+	"image/tiff":          {tiff.DecodeConfig, bytesDecoder(tiff.Decode)},
+	"image/heic":          {heic.DecodeConfig, bytesDecoder(heic.Decode)},
+	"image/heif":          {heic.DecodeConfig, bytesDecoder(heic.Decode)},
+	"image/heic-sequence": {heic.DecodeConfig, bytesDecoder(heic.Decode)},
+	"image/heif-sequence": {heic.DecodeConfig, bytesDecoder(heic.Decode)},
 }
 
 // openRaster decodes a one-image upload (a photo).
@@ -73,7 +78,7 @@ func decodeWith(c codec, data []byte, page int, lim Limits) (*image.Gray, error)
 	if err := checkPixels(page, cfg.Width, cfg.Height, lim); err != nil {
 		return nil, err
 	}
-	img, err := c.decode(bytes.NewReader(data))
+	img, err := c.decode(data)
 	if err != nil {
 		return nil, corrupt(fmt.Errorf("decode page %d: %w", page, err))
 	}

@@ -1,5 +1,5 @@
-// Package ocr runs Tesseract, the only cgo in coffre: a Pool of gosseract
-// clients, one per OCR slot.
+// Package ocr runs Tesseract through cgo: a Pool of gosseract clients, one
+// per OCR slot.
 //
 // Tesseract is 5x faster here with one OpenMP thread per process than with
 // its default; OpenMP reads OMP_THREAD_LIMIT when the library loads, so the
