@@ -40,12 +40,8 @@ func (p *Pool) ReadMRZ(ctx context.Context, img *image.Gray, band image.Rectangl
 	defer p.release(s)
 	scaled := image.NewGray(image.Rect(0, 0, max(1, int(float64(band.Dx())*scale)), max(1, int(float64(band.Dy())*scale))))
 	draw.CatmullRom.Scale(scaled, scaled.Rect, img, band, draw.Src, nil)
-	data, err := encode(scaled)
-	if err != nil {
-		return "", err
-	}
-	if err := s.mrz.SetImageFromBytes(data); err != nil {
-		return "", fmt.Errorf("ocr: set MRZ image: %w", err)
+	if err := setImage(s.mrz, scaled); err != nil {
+		return "", fmt.Errorf("MRZ: %w", err)
 	}
 	text, err := s.mrz.Text()
 	if err != nil {

@@ -49,11 +49,7 @@ func readNumber(c *gosseract.Client, img *image.Gray, r image.Rectangle) (string
 	r = r.Inset(-rereadMargin).Intersect(img.Rect)
 	big := image.NewGray(image.Rect(0, 0, 2*r.Dx(), 2*r.Dy()))
 	draw.CatmullRom.Scale(big, big.Rect, img, r, draw.Src, nil)
-	data, err := encode(big)
-	if err != nil {
-		return "", 0, err
-	}
-	if err := c.SetImageFromBytes(data); err != nil {
+	if err := setImage(c, big); err != nil {
 		return "", 0, err
 	}
 	boxes, err := c.GetBoundingBoxesVerbose()

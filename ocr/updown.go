@@ -5,13 +5,18 @@ package ocr
 #include <stdlib.h>
 #include <leptonica/allheaders.h>
 
-// updown binarises an 8-bit grey image whose light preprocessing has evened
-// (paper near white, so one threshold holds) and measures whether its text
-// is upright: conf > 0 upright, < 0 upside down; -1000 if it cannot tell.
-static float updown(const unsigned char* data, size_t n) {
+// updown binarises an 8-bit grey image (w×h, rows stride bytes apart)
+// whose light preprocessing has evened (paper near white, so one threshold
+// holds), and measures whether its text is upright: conf > 0 upright, < 0 upside down; -1000 if it cannot tell.
+static float updown(const unsigned char* pix, int w, int h, int stride) {
 	float conf = -1000;
-	PIX* gray = pixReadMem(data, n);
+	PIX* gray = pixCreate(w, h, 8);
 	if (gray == NULL) return conf;
+	l_uint32* line = pixGetData(gray);
+	l_int32 wpl = pixGetWpl(gray);
+	for (int y = 0; y < h; y++, line += wpl, pix += stride) {
+		for (int x = 0; x < w; x++) SET_DATA_BYTE(line, x, pix[x]);
+	}
 	PIX* bin = pixThresholdToBinary(gray, 160);
 	if (bin != NULL && pixUpDownDetect(bin, &conf, 0, 0, 0) != 0) conf = -1000;
 	pixDestroy(&bin);
@@ -39,11 +44,11 @@ import (
 // background normalisation, redundant after preprocessing, took four
 // fifths of its time.
 func UpsideDown(img *image.Gray) (upsideDown bool, confidence float64, ok bool) {
-	data, err := encode(img)
-	if err != nil {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	if w == 0 || h == 0 {
 		return false, 0, false
 	}
-	conf := float64(C.updown((*C.uchar)(unsafe.Pointer(&data[0])), C.size_t(len(data))))
+	conf := float64(C.updown((*C.uchar)(unsafe.Pointer(&img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y)])), C.int(w), C.int(h), C.int(img.Stride)))
 	if conf == -1000 {
 		return false, 0, false
 	}
