@@ -23,6 +23,8 @@ static float updown(const unsigned char* pix, int w, int h, int stride) {
 	pixDestroy(&gray);
 	return conf;
 }
+
+static void quiet(void) { setMsgSeverity(L_SEVERITY_NONE); }
 */
 import "C"
 
@@ -30,6 +32,11 @@ import (
 	"image"
 	"unsafe"
 )
+
+// Leptonica, under Tesseract too, writes its errors to stderr ("Error in
+// pixScanForForeground: invalid box"), mixed with coffre's structured
+// logs; they reach us as return values where they matter.
+func init() { C.quiet() }
 
 // UpsideDown reports whether the text of img is upside down, and
 // Leptonica's confidence in that verdict (above 5 it is reliable on A4
