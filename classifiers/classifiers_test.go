@@ -254,3 +254,32 @@ func TestMRZMisreadPassportNumber(t *testing.T) {
 		t.Errorf("mrz_check_digits %+v: an ill-formed French passport number reported verified", c)
 	}
 }
+
+// TestMRZNumberConfirmed: a zone unverified for another field's sake (its
+// composite digit misread) still proves its document number, against a
+// visual zone that read the same number with an I for its 1; a number the
+// visual zone prints otherwise stays as printed.
+func TestMRZNumberConfirmed(t *testing.T) {
+	lines, err := mrz.Compose(mrz.MRZ{Format: mrz.TD1, DocumentCode: "ID", IssuingState: "FRA", Surname: "PETIT",
+		GivenNames: "AMINA", DocumentNumber: "XJ1RY6FFP", Nationality: "FRA", BirthDate: "930122", Sex: "F", ExpiryDate: "360924"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := lines[1][29]
+	lines[1] = lines[1][:29] + string('0'+(last-'0'+1)%10) // the composite, misread
+	for _, tc := range []struct{ printed, want string }{
+		{"XJIRY6FFP", "XJ1RY6FFP"},
+		{"XJ1RY6FFP", "XJ1RY6FFP"},
+		{"XJ7RY6FFP", "XJ7RY6FFP"},
+	} {
+		text := "CARTE NATIONALE D'IDENTITE / IDENTITY CARD\nNom / Surname PETIT\nN° du document / Document No " + tc.printed +
+			"\nDate d'expir. / Expiry date 24 09 2036\n" + strings.Join(lines, "\n")
+		got := Classify(text, testAsOf)
+		if c, _ := checkNamed(got.Checks, CheckMRZDigits); c.OK {
+			t.Errorf("printed %s: mrz_check_digits %+v, want failed (composite)", tc.printed, c)
+		}
+		if got.Fields["document_number"] != tc.want {
+			t.Errorf("printed %s: document_number %v, want %s", tc.printed, got.Fields["document_number"], tc.want)
+		}
+	}
+}

@@ -75,6 +75,9 @@ func (pieceIdentite) Extract(d *Doc) Result {
 		verified := m.Zone.Verified() && !slices.ContainsFunc(differ, func(k string) bool { return k != "surname" }) &&
 			frenchNumberFits(m, sub)
 		r.Fields = mergeMRZ(printed, zone, verified)
+		if !verified && confirmedNumber(printed, m, sub) {
+			r.Fields["document_number"] = m.Zone.DocumentNumber
+		}
 		r.Checks = append(r.Checks, m.digitsCheck(verified))
 		if match.Name != "" {
 			r.Checks = append(r.Checks, match)
@@ -103,6 +106,19 @@ func frenchNumberFits(m *mrzRead, sub string) bool {
 		return true
 	}
 	return passportNumRe.MatchString(m.Zone.DocumentNumber)
+}
+
+// confirmedNumber reports whether the zone's document number is to be
+// preferred to the printed one although the zone as a whole is
+// unverified (another of its fields misread): its own check digit holds,
+// and the visual zone printed the same number but for characters OCR
+// confuses (1 and I, 0 and O…). Two readings agree, and the OCR-B one is
+// proven; the visual zone's font is what tells 1 from I least.
+func confirmedNumber(printed coffre.Fields, m *mrzRead, sub string) bool {
+	p, ok := printed["document_number"].(string)
+	z := m.Zone.DocumentNumber
+	return ok && p != z && m.Zone.NumberChecked() && frenchNumberFits(m, sub) &&
+		digitLike.Replace(strings.ToLower(p)) == digitLike.Replace(strings.ToLower(z))
 }
 
 // mergeMRZ combines the visual zone with the MRZ. A zone whose check

@@ -80,6 +80,17 @@ const (
 	checkCharset   = "charset"
 )
 
+// NumberChecked reports whether the document number's own check digit
+// holds, whatever the zone's other checks say.
+func (m *MRZ) NumberChecked() bool {
+	for _, c := range m.Checks {
+		if c.Name == checkDocNumber {
+			return c.OK
+		}
+	}
+	return false
+}
+
 // Verified reports whether every check of m's format is present and holds.
 func (m *MRZ) Verified() bool {
 	l := layoutOf(m.Format)
