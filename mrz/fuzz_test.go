@@ -45,25 +45,28 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// undo returns the lines m was read from: substitutions (at most
-// maxRepairs) are reversed, deletions (To 0, columns of the line as read)
-// put back.
+// undo returns the lines m was read from: substitutions reversed, then
+// deletions (To 0, columns of the line as read) put back. Substitutions
+// are at most maxRepairs, or, after deletions, letters forced to digits.
 func undo(m *MRZ) ([]string, error) {
 	lines := slices.Clone(m.Lines)
-	subs := 0
 	dels := map[int][]Repair{}
 	for _, r := range m.Repairs {
 		if r.To == 0 {
 			dels[r.Line] = append(dels[r.Line], r)
+		}
+	}
+	subs := 0
+	for _, r := range m.Repairs {
+		if r.To == 0 {
 			continue
 		}
-		if subs++; subs > maxRepairs || r.From == r.To || m.Lines[r.Line][r.Col] != r.To {
-			return nil, fmt.Errorf("repair %+v (%d substitutions) does not match lines %q", r, subs, m.Lines)
+		subs++
+		forced := len(dels) > 0 && 'A' <= r.From && r.From <= 'Z' && '0' <= r.To && r.To <= '9'
+		if len(dels) == 0 && subs > maxRepairs || len(dels) > 0 && !forced || r.From == r.To || m.Lines[r.Line][r.Col] != r.To {
+			return nil, fmt.Errorf("repair %+v (%d substitutions, %d lines with deletions) does not match lines %q", r, subs, len(dels), m.Lines)
 		}
 		lines = apply(lines, []Repair{{Line: r.Line, Col: r.Col, To: r.From}})
-	}
-	if subs > 0 && len(dels) > 0 {
-		return nil, fmt.Errorf("substitutions and deletions mixed: %+v", m.Repairs)
 	}
 	for i, rs := range dels {
 		if len(rs) > 2 {

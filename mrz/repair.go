@@ -117,8 +117,9 @@ func apply(lines []string, repairs []Repair) []string {
 // long (a letter read twice, a speck read as a 1): it tries every way of
 // deleting the extra characters and keeps the outcome only if it verifies
 // and no different outcome does. A deletion is recorded as a repair whose
-// To is 0. Substitutions are not combined with deletions: the check
-// digits could not tell so many candidates apart.
+// To is 0. Substitutions are not searched with deletions: the check
+// digits could not tell so many candidates apart. Only the forced ones
+// are made, a letter where only a digit may stand (see forceDigits).
 func readLong(lines []string) (*MRZ, bool) {
 	width, ok := longZone(lines)
 	if !ok {
@@ -144,10 +145,12 @@ func readLong(lines []string) (*MRZ, bool) {
 	}
 	var found *MRZ
 	for _, c := range cands {
-		m, err := Parse(c.lines)
+		lines, forced := forceDigits(c.lines)
+		m, err := Parse(lines)
 		if err != nil || !m.Verified() {
 			continue
 		}
+		c.repairs = append(c.repairs, forced...)
 		if found != nil && !slices.Equal(found.Lines, m.Lines) {
 			return nil, false // two readings verify: choosing would be guessing
 		}
@@ -156,6 +159,25 @@ func readLong(lines []string) (*MRZ, bool) {
 		}
 	}
 	return found, found != nil
+}
+
+// forceDigits turns the letters OCR makes of digits (B for 8, O for 0…)
+// into those digits where the layout of lines allows only a digit: dates
+// and check digits. No choice is made there, so no search is needed.
+func forceDigits(lines []string) ([]string, []Repair) {
+	l, err := detect(lines)
+	if err != nil {
+		return lines, nil
+	}
+	var forced []Repair
+	for i, line := range lines {
+		for j := range len(line) {
+			if to, ok := toDigit[line[j]]; ok && l.classes[i][j] == digits {
+				forced = append(forced, Repair{Line: i, Col: j, From: line[j], To: to})
+			}
+		}
+	}
+	return apply(lines, forced), forced
 }
 
 // longZone returns the width of the zone lines would be if the longer of

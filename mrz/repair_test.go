@@ -176,6 +176,11 @@ func TestReadLongLine(t *testing.T) {
 		{"TD3 specimen, a digit doubled in the birth date",
 			[]string{"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO74408122F1204159ZE184226B<<<<<10"},
 			[]string{"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"}},
+		// A letter in a check digit's place can only be the digit it
+		// looks like: that substitution needs no search.
+		{"TD1, a B added before the expiry's check digit, the composite read G",
+			[]string{"IRFRAEI80125907<<<<<<<<<<<<<<<", "6208185M260414B7MAR<<<<<<<<<<<G", "DA<SILVA<<JEAN<<<<<<<<<<<<<<<<"},
+			[]string{"IRFRAEI80125907<<<<<<<<<<<<<<<", "6208185M2604147MAR<<<<<<<<<<<6", "DA<SILVA<<JEAN<<<<<<<<<<<<<<<<"}},
 		{"TD3 specimen, a digit added and one changed: no single deletion verifies",
 			[]string{"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO74408122F1204158ZE184226B<<<<<10"},
 			nil},
