@@ -18,6 +18,10 @@ const (
 type mrzRead struct {
 	Kind string   // a piece_identite subtype, or "" when no zone was seen
 	Zone *mrz.MRZ // nil when no zone could be parsed
+	// Disputed is set when another reading of the zone also verifies but
+	// gives another number or date: check digits are mod 10, and 3 misread
+	// characters can cancel out, so neither reading proves anything.
+	Disputed bool
 }
 
 // MRZ finds and reads the document's zone, once: the first whose check
@@ -34,15 +38,21 @@ func (d *Doc) MRZ() *mrzRead {
 			d.mrz.Kind = kindOf(lines[0])
 		}
 		z, err := mrz.Read(lines)
-		if err != nil || (d.mrz.Zone != nil && !z.Verified()) {
-			continue
-		}
-		d.mrz = &mrzRead{Kind: kindOf(z.Lines[0]), Zone: z}
-		if z.Verified() {
-			break
+		switch {
+		case err != nil:
+		case d.mrz.Zone == nil || !d.mrz.Zone.Verified() && z.Verified():
+			d.mrz = &mrzRead{Kind: kindOf(z.Lines[0]), Zone: z}
+		case d.mrz.Zone.Verified() && z.Verified() && !sameProven(d.mrz.Zone, z):
+			d.mrz.Disputed = true
 		}
 	}
 	return d.mrz
+}
+
+// sameProven reports whether two zones agree on the fields their check
+// digits cover.
+func sameProven(a, b *mrz.MRZ) bool {
+	return a.DocumentNumber == b.DocumentNumber && a.BirthDate == b.BirthDate && a.ExpiryDate == b.ExpiryDate
 }
 
 // kindOf maps a zone's first line (document code, issuing state) to a
@@ -114,7 +124,7 @@ func (m *mrzRead) digitsCheck(verified bool) coffre.Check {
 	case len(failed) > 0:
 		c.Detail = fmt.Sprintf("%s: failed %s; the fields read from the zone are unverified", z.Format, strings.Join(failed, ", "))
 	case !verified:
-		c.Detail = fmt.Sprintf("%s: the check digits hold, but the visual zone contradicts the zone's number or dates, or the number has not the form of its document; the fields read from the zone are unverified", z.Format)
+		c.Detail = fmt.Sprintf("%s: the check digits hold, but the visual zone or another reading of the zone contradicts the zone's number or dates, or the number has not the form of its document; the fields read from the zone are unverified", z.Format)
 	case len(z.Repairs) > 0:
 		c.Detail = fmt.Sprintf("%s: %d of %d check digits hold after repairing %d misread characters", z.Format, n, n, len(z.Repairs))
 	default:

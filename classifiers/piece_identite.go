@@ -72,7 +72,7 @@ func (pieceIdentite) Extract(d *Doc) Result {
 		// one time in ten. A zone whose number or dates the visual zone
 		// contradicts is not proof; a differing name is only reported, as
 		// no check digit covers names.
-		verified := m.Zone.Verified() && !slices.ContainsFunc(differ, func(k string) bool { return k != "surname" }) &&
+		verified := m.Zone.Verified() && !m.Disputed && !slices.ContainsFunc(differ, func(k string) bool { return k != "surname" }) &&
 			frenchNumberFits(m, sub)
 		r.Fields = mergeMRZ(printed, zone, verified)
 		if !verified && confirmedNumber(printed, m, sub) {
