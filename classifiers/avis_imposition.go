@@ -213,13 +213,16 @@ func yearIn(re *regexp.Regexp, text string, shift int) int {
 	return y + shift
 }
 
+// colonComma finds a decimal comma OCR read as a colon or a semicolon.
+var colonComma = regexp.MustCompile(`(\d)\s?[:;]\s?(\d)`)
+
 // parseParts reads a nombre de parts. Parts come in quarters (a child in
 // shared custody counts 0.25) from 1 upwards; OCR of a photo loses the
-// comma ("15" for 1,5) or misreads a digit ("3,3" for 3,5). A number that
-// cannot be a count of parts is no reading: an absent field is better than
-// a wrong one.
+// comma ("15" for 1,5), reads it as a colon ("2:75"), or misreads a digit
+// ("3,3" for 3,5). A number that cannot be a count of parts is no reading:
+// an absent field is better than a wrong one.
 func parseParts(s string) (float64, bool) {
-	v, ok := parseDecimal(s)
+	v, ok := parseDecimal(colonComma.ReplaceAllString(s, "$1,$2"))
 	if !ok {
 		return 0, false
 	}
