@@ -213,8 +213,10 @@ func yearIn(re *regexp.Regexp, text string, shift int) int {
 	return y + shift
 }
 
-// colonComma finds a decimal comma OCR read as a colon or a semicolon.
-var colonComma = regexp.MustCompile(`(\d)\s?[:;]\s?(\d)`)
+// colonComma finds a decimal comma OCR read as a colon or a semicolon,
+// between digits: with spaces around it, "1 ; 1" is more often a value
+// followed by the junk of a dot leader.
+var colonComma = regexp.MustCompile(`(\d)[:;](\d)`)
 
 // parseParts reads a nombre de parts. Parts come in quarters (a child in
 // shared custody counts 0.25) from 1 upwards; OCR of a photo loses the
@@ -222,6 +224,9 @@ var colonComma = regexp.MustCompile(`(\d)\s?[:;]\s?(\d)`)
 // ("3,3" for 3,5). A number that cannot be a count of parts is no reading:
 // an absent field is better than a wrong one.
 func parseParts(s string) (float64, bool) {
+	if t := strings.Trim(s, " :"); len(t) == 1 && strings.Contains("li|", t) {
+		s = "1" // a lone 1, which OCR reads as l, I or | more than any digit
+	}
 	v, ok := parseDecimal(colonComma.ReplaceAllString(s, "$1,$2"))
 	if !ok {
 		return 0, false

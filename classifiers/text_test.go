@@ -136,7 +136,9 @@ func TestParseParts(t *testing.T) {
 		{"15", 1.5, true}, {"25", 2.5, true},
 		{"3,3", 0, false}, {"0,5", 0, false}, {"2,7", 0, false}, {"LD", 0, false},
 		// A comma read as a colon: the parts after it are not to be lost.
-		{"1;5", 1.5, true}, {"2 : 75", 2.75, true}, {"2:73", 0, false},
+		{"1;5", 1.5, true}, {"2:75", 2.75, true}, {"2:73", 0, false}, {"1 ; 1", 1, true},
+		// A lone 1 read as a letter; a word is no count.
+		{" l", 1, true}, {": i", 1, true}, {"|", 1, true}, {"la", 0, false}, {"o", 0, false},
 	} {
 		got, ok := parseParts(tt.in)
 		if ok != tt.ok || got != tt.want {
