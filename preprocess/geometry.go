@@ -147,7 +147,17 @@ func aboutCentres(inW, inH, outW, outH, deg float64) mat3 {
 // a w×h image; samples falling outside src are white, like paper.
 func warp(src *image.Gray, m mat3, w, h int) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, w, h))
-	inBands(h, func(y0, y1 int) {
+	if m[1] == 0 && m[3] == 0 && m[6] == 0 && m[7] == 0 && m[8] == 1 {
+		scaleAxes(out, src, m)
+	} else {
+		warpRows(out, src, m)
+	}
+	return out
+}
+
+func warpRows(out, src *image.Gray, m mat3) {
+	w := out.Rect.Dx()
+	inBands(out.Rect.Dy(), func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			fy := float64(y) + 0.5
 			// homogeneous coordinates are affine along a row: step them.
@@ -155,7 +165,57 @@ func warp(src *image.Gray, m mat3, w, h int) *image.Gray {
 			warpRow(out.Pix[y*out.Stride:y*out.Stride+w], src, start, [3]float64{m[0], m[3], m[6]})
 		}
 	})
-	return out
+}
+
+// scaleAxes is warp for a mapping that only scales and shifts, the
+// clean page's case: the source column of each output column is the same
+// on every row, so it is found once, not per pixel with a division. The
+// samples are warpRow's to the bit.
+func scaleAxes(out, src *image.Gray, m mat3) {
+	w, sw, sh, st, p := out.Rect.Dx(), src.Rect.Dx(), src.Rect.Dy(), src.Stride, src.Pix
+	// cols[x] is the sample's first source column, with its weight in the
+	// low 8 bits; -1 off the page, -2 on the rim (warpRow's float path).
+	cols, xs := make([]int, w), make([]float64, w)
+	sx := m[0]*0.5 + m[2]
+	for x := range cols {
+		xs[x] = sx
+		switch ix := int(sx*256) - 128; {
+		case !(sx >= 0 && sx <= float64(sw)):
+			cols[x] = -1
+		case ix>>8 < 0 || ix>>8 >= sw-1:
+			cols[x] = -2
+		default:
+			cols[x] = ix
+		}
+		sx += m[0]
+	}
+	inBands(out.Rect.Dy(), func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			row := out.Pix[y*out.Stride : y*out.Stride+w]
+			sy := m[4]*(float64(y)+0.5) + m[5]
+			iy := int(sy*256) - 128
+			if !(sy >= 0 && sy <= float64(sh)) || iy>>8 < 0 || iy>>8 >= sh-1 {
+				warpRow(row, src, [3]float64{m[0]*0.5 + m[2], sy, 1}, [3]float64{m[0], 0, 0})
+				continue
+			}
+			fy := uint32(iy & 255)
+			top, bot := p[(iy>>8)*st:], p[(iy>>8+1)*st:]
+			for x, c := range cols {
+				if c < 0 {
+					if c == -1 {
+						row[x] = 255
+					} else {
+						row[x] = bilinear(src, min(max(xs[x]-.5, 0), float64(sw)-1), min(max(sy-.5, 0), float64(sh)-1))
+					}
+					continue
+				}
+				x0, fx := c>>8, uint32(c&255)
+				t := uint32(top[x0])*(256-fx) + uint32(top[x0+1])*fx
+				b := uint32(bot[x0])*(256-fx) + uint32(bot[x0+1])*fx
+				row[x] = uint8((t*(256-fy) + b*fy + 1<<15) >> 16)
+			}
+		}
+	})
 }
 
 // warpRow fills one output row. Interior samples use 8-bit fixed-point

@@ -252,6 +252,43 @@ func TestHomography(t *testing.T) {
 	}
 }
 
+// TestScaleAxes checks that the fast path for scalings gives the general
+// warp's samples to the bit, rims and off-page areas included.
+func TestScaleAxes(t *testing.T) {
+	src := image.NewGray(image.Rect(0, 0, 97, 61))
+	for i := range src.Pix {
+		src.Pix[i] = uint8(i * 7919 % 251)
+	}
+	for _, c := range []struct {
+		m    mat3
+		w, h int
+	}{
+		{scaling(1 / 1.485), 144, 91},
+		{scaling(2.5), 39, 24},
+		{scaling(0.4), 243, 153},
+		{translation(-7.25, 3.5).mul(scaling(0.8)), 140, 90}, // beyond every edge
+		{translation(3.3, -2.1).mul(scaling(0.9)), 60, 50},
+	} {
+		want := image.NewGray(image.Rect(0, 0, c.w, c.h))
+		warpRows(want, src, c.m)
+		got := image.NewGray(want.Rect)
+		scaleAxes(got, src, c.m)
+		if i := bytesDiffer(got.Pix, want.Pix); i >= 0 {
+			t.Errorf("m %v: pixel (%d,%d) is %d, want %d", c.m, i%c.w, i/c.w, got.Pix[i], want.Pix[i])
+		}
+	}
+}
+
+// bytesDiffer returns the first index where a and b differ, or -1.
+func bytesDiffer(a, b []byte) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
+}
+
 func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
