@@ -33,6 +33,11 @@ var avisSignals = []signal{
 	// référence (for exemptions) are printed on the taxes foncières too;
 	// only the title, the parts and the income lines are the income tax's.
 	{name: "income_tax", required: true, phrases: []string{"impot sur le revenu", "impot sur les revenus", "sur les revenus", "revenus de l'annee", "situation declarative", "avis de non imposition", "nombre de parts", "nombre de part(s)", "revenu brut global", "revenu imposable"}},
+	// The whole title, "Avis d'impôt 2024 sur les revenus de 2023", is
+	// the income tax's alone, and the largest print on the page: on a poor
+	// photo it may be all that is read.
+	// (Has drops most digits: the year in between costs an edit or two.)
+	{name: "full_title", weight: 0.2, phrases: []string{"avis d'impot sur les revenus", "avis d'imposition sur les revenus"}},
 	{name: "rfr", weight: 0.25, phrases: []string{"revenu fiscal de reference"}},
 	{name: "parts", weight: 0.15, phrases: []string{"nombre de parts", "nombre de part(s)"}},
 	{name: "numero_fiscal", weight: 0.1, phrases: labelsNumeroFiscal},

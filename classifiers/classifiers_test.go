@@ -134,6 +134,26 @@ func TestPositiveFixtures(t *testing.T) {
 	}
 }
 
+// TestPoorReads: texts of poor photos and scans where little more than
+// the title and a garbled zone were read. The type is still found, and no
+// field is guessed from the garbage.
+func TestPoorReads(t *testing.T) {
+	for _, f := range fixtures(t, "poor") {
+		t.Run(f.name, func(t *testing.T) {
+			got := Classify(f.text, testAsOf)
+			if *update {
+				writeGolden(t, f, got)
+			}
+			if got.Type != f.want.Type || got.Subtype != f.want.Subtype {
+				t.Fatalf("got %s/%s, want %s/%s (scores %v)", got.Type, got.Subtype, f.want.Type, f.want.Subtype, got.Scores)
+			}
+			if diff := cmp.Diff(f.want.Fields, asJSON(t, got.Fields)); diff != "" {
+				t.Errorf("fields (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestLookalikes: documents that share words with accepted types must come
 // out unknown; when an accepted type clears the bar on one, it must be
 // because the look-alike was recognised, not by chance.

@@ -39,7 +39,9 @@ func (d *Doc) MRZ() *mrzRead {
 		}
 		z, err := mrz.Read(lines)
 		switch {
-		case err != nil:
+		// A window that starts on a zone's second line reads the first
+		// line's characters as names, the second's as the number.
+		case err != nil || kindOf(z.Lines[0]) == "":
 		case d.mrz.Zone == nil || !d.mrz.Zone.Verified() && z.Verified():
 			d.mrz = &mrzRead{Kind: kindOf(z.Lines[0]), Zone: z}
 		case d.mrz.Zone.Verified() && z.Verified() && !sameProven(d.mrz.Zone, z):

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"coffre"
+	"coffre/mrz"
 )
 
 func init() { register(pieceIdentite{}) }
@@ -31,6 +32,9 @@ var (
 // identity labels are needed, each label weighing little.
 var idSignals = []signal{
 	{name: "mrz", weight: 0.6, test: func(d *Doc) bool { return d.MRZ().Kind != "" }},
+	// A zone too garbled to read (fillers read K or L, an accent
+	// inserted) still shows that the document has one.
+	{name: "mrz_shape", weight: 0.25, test: func(d *Doc) bool { return d.MRZ().Kind == "" && mrz.Shaped(d.Raw) }},
 	{name: "title", weight: 0.35, phrases: concat(titleCNI, titlePassport, titleTitre)},
 	{name: "republique", weight: 0.1, phrases: []string{"republique francaise"}},
 	{name: "surname", weight: 0.06, phrases: []string{"surname", "nom d'usage", "nom de naissance"}},

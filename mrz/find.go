@@ -46,6 +46,26 @@ func Find(text string) [][]string {
 	return groups
 }
 
+// Shaped reports whether text has two lines in a row that can only be a
+// machine-readable zone, even one too garbled for Find: each a candidate
+// line holding a run of fillers. Nothing but identity and travel
+// documents prints such lines.
+func Shaped(text string) bool {
+	prev := false
+	for _, raw := range strings.Split(text, "\n") {
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		line, ok := candidate(raw)
+		ok = ok && strings.Contains(line, "<<")
+		if ok && prev {
+			return true
+		}
+		prev = ok
+	}
+	return false
+}
+
 func rank(group []string) int {
 	if strings.IndexByte("PIAC", group[0][0]) >= 0 {
 		return 0

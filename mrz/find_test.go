@@ -2,6 +2,7 @@ package mrz
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -65,6 +66,25 @@ func TestFind(t *testing.T) {
 		got := Find(tc.text)
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: Find =\n%q\nwant\n%q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestShaped(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		want       bool
+	}{
+		{"a zone whose first line is lost to an accent",
+			"CARTE NATIONALE D'IDENTITÉ\nIDFRA96ÉD3MKOCH4<<<<<<K<K<<LLLLK<\n7412165F3402203FRA<<<<<<<<<<<8\n\nMULLER<<CELINE<<<<<<<<<<<<<<<<\n", true},
+		{"a clean zone", strings.Join(cnie, "\n"), true},
+		{"one line of fillers alone", "Nom : MARTIN\n" + cnie[2] + "\nSignature\n", false},
+		{"zone lines apart", cnie[1] + "\nAdresse : 12 rue de la Paix\n" + cnie[2], false},
+		{"a tax coupon's long numbers", "2860807694848 2344851858210 2 00101486\n2860807694848 2344851858210 2 00101486\n", false},
+		{"no text", "", false},
+	} {
+		if got := Shaped(tc.text); got != tc.want {
+			t.Errorf("%s: Shaped = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
