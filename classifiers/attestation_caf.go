@@ -21,7 +21,11 @@ var (
 )
 
 var cafSignals = []signal{
-	{name: "title", weight: 0.35, required: true, headings: []string{"attestation de paiement", "attestation de quotient familial", "attestation de droits", "attestation de situation", "attestation de prestations", "attestation d'allocataire", "attestation"}},
+	// An attestation says so in its title, and again in the sentence that
+	// makes it one ("la Caf certifie que…"): OCR may drop a title set
+	// apart in large print, rarely both.
+	{name: "title", weight: 0.35, required: true, headings: []string{"attestation de paiement", "attestation de quotient familial", "attestation de droits", "attestation de situation", "attestation de prestations", "attestation d'allocataire", "attestation"},
+		phrases: []string{"certifie que", "atteste que"}},
 	{name: "issuer", weight: 0.3, phrases: []string{"caisse d'allocations familiales", "caisse des allocations familiales"}},
 	{name: "caf", weight: 0.15, words: []string{"caf"}, phrases: []string{"caf.fr", "caf de", "caf du", "caf des"}},
 	{name: "allocataire", weight: 0.15, phrases: []string{"allocataire", "matricule"}},
