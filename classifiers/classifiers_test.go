@@ -134,6 +134,38 @@ func TestPositiveFixtures(t *testing.T) {
 	}
 }
 
+func TestDatesByOrder(t *testing.T) {
+	asOf := coffre.NewDate(2026, 11, 23)
+	for _, tc := range []struct {
+		name, text    string
+		have          coffre.Fields
+		birth, expiry string // "" when none is to be found
+	}{
+		{"recto and verso, labels garbled: born, issued, valid until",
+			"SEXE / Sen NATIONALIT / Nate @T LE MAINS\nM FRA 16 12 1974\n96D3MKOCH 20 02 2034\n21 02 2024 Préfecture d'Ille-et-Vilaine", nil, "1974-12-16", "2034-02-20"},
+		{"dates packed by OCR", "M TUN 12 04 1947\n01112023 © MT6246612\n02112019 Préfecture", nil, "1947-04-12", "2023-11-01"},
+		{"two dates: a birth and a future expiry", "21 11 1940\nDATE L'EXPIR\n29 11 2034", nil, "1940-11-21", "2034-11-29"},
+		{"two dates within a validity: issue and expiry", "delivre 02/11/2019\n01/11/2029", nil, "", ""},
+		{"two dates, the later past: expiry or issue, no telling", "12 04 1947\n01 11 2023", nil, "", ""},
+		{"a label's reading is kept", "12 04 1947\n02 11 2019\n01 11 2029", coffre.Fields{"birth_date": coffre.NewDate(1947, 4, 21)}, "1947-04-21", "2029-11-01"},
+	} {
+		f := coffre.Fields{}
+		for k, v := range tc.have {
+			f[k] = v
+		}
+		d := NewDoc(tc.text)
+		d.AsOf = asOf
+		datesByOrder(f, d)
+		got := asJSON(t, f)
+		if b, _ := got["birth_date"].(string); b != tc.birth {
+			t.Errorf("%s: birth_date %q, want %q", tc.name, b, tc.birth)
+		}
+		if e, _ := got["expiry_date"].(string); e != tc.expiry {
+			t.Errorf("%s: expiry_date %q, want %q", tc.name, e, tc.expiry)
+		}
+	}
+}
+
 // TestPoorReads: texts of poor photos and scans where little more than
 // the title and a garbled zone were read. The type is still found, and no
 // field is guessed from the garbage.

@@ -87,6 +87,7 @@ func (pieceIdentite) Extract(d *Doc) Result {
 			r.Checks = append(r.Checks, match)
 		}
 	}
+	datesByOrder(r.Fields, d)
 	if sub == coffre.SubtypeCNI {
 		if cf := cardFormat(d, r.Fields); cf != "" {
 			r.Fields["card_format"] = cf
@@ -215,4 +216,57 @@ func cardFormat(d *Doc, f coffre.Fields) string {
 		return "new"
 	}
 	return ""
+}
+
+// maxValidityYears is the longest a French identity document is valid: a CNI
+// issued to an adult from 2004 to 2013, ten years extended by five.
+const maxValidityYears = 15
+
+// datesByOrder fills the birth and expiry dates that neither a label nor
+// the zone gave, from the order every identity document's dates follow:
+// born, then issued, then valid until. With three dates or more the first
+// and the last are the birth and expiry dates. With two, only when the
+// later is still to come (so it is no issue date) and more than the
+// longest validity after the earlier (so the earlier is no issue date).
+func datesByOrder(f coffre.Fields, d *Doc) {
+	_, haveBirth := f["birth_date"]
+	_, haveExpiry := f["expiry_date"]
+	if haveBirth && haveExpiry {
+		return
+	}
+	dates := printedDates(d)
+	if len(dates) < 2 {
+		return
+	}
+	first, last := dates[0], dates[len(dates)-1]
+	if !first.Before(d.AsOf) {
+		return
+	}
+	if len(dates) == 2 && !(last.After(d.AsOf) && last.Year-first.Year > maxValidityYears) {
+		return
+	}
+	if !haveBirth {
+		f["birth_date"] = first
+	}
+	if !haveExpiry {
+		f["expiry_date"] = last
+	}
+}
+
+// printedDates returns the distinct dates printed on the document, in
+// order.
+func printedDates(d *Doc) []coffre.Date {
+	var dates []coffre.Date
+	for _, l := range d.Lines {
+		l = fixDigits(l)
+		for _, re := range []*regexp.Regexp{numDateRe, packDateRe, wordDateRe} {
+			for _, m := range re.FindAllStringSubmatch(l, -1) {
+				if v, ok := dateOf(m[1], m[2], m[3]); ok && !slices.Contains(dates, v) {
+					dates = append(dates, v)
+				}
+			}
+		}
+	}
+	slices.SortFunc(dates, func(a, b coffre.Date) int { return a.Time().Compare(b.Time()) })
+	return dates
 }
