@@ -111,19 +111,27 @@ func TestEveryTypeHasFixtures(t *testing.T) {
 	}
 }
 
+// classifyGolden classifies f's text and checks its type and fields
+// against the golden (rewritten first with -update).
+func classifyGolden(t *testing.T, f fixture) Result {
+	t.Helper()
+	got := Classify(f.text, testAsOf)
+	if *update {
+		writeGolden(t, f, got)
+	}
+	if got.Type != f.want.Type || got.Subtype != f.want.Subtype {
+		t.Fatalf("got %s/%s, want %s/%s (scores %v)", got.Type, got.Subtype, f.want.Type, f.want.Subtype, got.Scores)
+	}
+	if diff := cmp.Diff(f.want.Fields, asJSON(t, got.Fields)); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+	return got
+}
+
 func TestPositiveFixtures(t *testing.T) {
 	for _, f := range positives(t) {
 		t.Run(f.dir+"/"+f.name, func(t *testing.T) {
-			got := Classify(f.text, testAsOf)
-			if *update {
-				writeGolden(t, f, got)
-			}
-			if got.Type != f.want.Type || got.Subtype != f.want.Subtype {
-				t.Fatalf("got %s/%s, want %s/%s (scores %v)", got.Type, got.Subtype, f.want.Type, f.want.Subtype, got.Scores)
-			}
-			if diff := cmp.Diff(f.want.Fields, asJSON(t, got.Fields)); diff != "" {
-				t.Errorf("fields (-want +got):\n%s", diff)
-			}
+			got := classifyGolden(t, f)
 			if got.IssuedOn != f.want.IssuedOn {
 				t.Errorf("issued_on = %v, want %v", got.IssuedOn, f.want.IssuedOn)
 			}
@@ -171,18 +179,7 @@ func TestDatesByOrder(t *testing.T) {
 // field is guessed from the garbage.
 func TestPoorReads(t *testing.T) {
 	for _, f := range fixtures(t, "poor") {
-		t.Run(f.name, func(t *testing.T) {
-			got := Classify(f.text, testAsOf)
-			if *update {
-				writeGolden(t, f, got)
-			}
-			if got.Type != f.want.Type || got.Subtype != f.want.Subtype {
-				t.Fatalf("got %s/%s, want %s/%s (scores %v)", got.Type, got.Subtype, f.want.Type, f.want.Subtype, got.Scores)
-			}
-			if diff := cmp.Diff(f.want.Fields, asJSON(t, got.Fields)); diff != "" {
-				t.Errorf("fields (-want +got):\n%s", diff)
-			}
-		})
+		t.Run(f.name, func(t *testing.T) { classifyGolden(t, f) })
 	}
 }
 
