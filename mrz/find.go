@@ -93,12 +93,20 @@ func windows(run []string) [][]string {
 				exact = exact || len(line) == z.width
 				group = append(group, shaped)
 			}
-			if exact && len(group) == z.lines {
+			if exact && len(group) == z.lines && hasFillers(group) {
 				groups = append(groups, group)
 			}
 		}
 	}
 	return groups
+}
+
+// hasFillers reports whether a group has two fillers in a row somewhere,
+// as every zone does (between surname and given names, at least): lines
+// of a table of words, once upper-cased and stripped of their spaces,
+// can have a zone's widths, never its fillers.
+func hasFillers(group []string) bool {
+	return slices.ContainsFunc(group, func(l string) bool { return strings.Contains(l, "<<") })
 }
 
 // candidate returns raw normalised as an MRZ line, if it can be one.

@@ -60,8 +60,10 @@ func TestFind(t *testing.T) {
 			"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n" + cnie[0] + "\n" + cnie[1] + "\n" + cnie[2] + "\n",
 			[][]string{cnie, {"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", cnie[0], cnie[1]}}},
 		{"two zones, the passport first",
-			"0000000000000000000000000000000000000000000<\n1111111111111111111111111111111111111111111<\nnot mrz\n" + passport[0] + "\n" + passport[1],
-			[][]string{passport, {"0000000000000000000000000000000000000000000<", "1111111111111111111111111111111111111111111<"}}},
+			"000000000000000000000000000000000000000000<<\n111111111111111111111111111111111111111111<<\nnot mrz\n" + passport[0] + "\n" + passport[1],
+			[][]string{passport, {"000000000000000000000000000000000000000000<<", "111111111111111111111111111111111111111111<<"}}},
+		{"table rows of a zone's width, no filler",
+			"Lundi Omelette Fromage blanc Salade verte Riz pilaf\nMardi Salade verte Poulet roti Bboule Haricots verts\n", nil},
 	} {
 		got := Find(tc.text)
 		if !reflect.DeepEqual(got, tc.want) {
