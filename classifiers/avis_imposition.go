@@ -29,10 +29,11 @@ var avisSignals = []signal{
 	// "Avis d'impôt" alone also titles the taxes foncières and taxe
 	// d'habitation notices: the title must name the income.
 	{name: "title", weight: 0.3, phrases: []string{"impot sur le revenu", "impot sur les revenus", "sur les revenus", "revenus de l'annee", "situation declarative", "avis de non imposition", "avis d'imposition sur le revenu"}},
-	// The numéro fiscal, référence, DGFiP and even the revenu fiscal de
-	// référence (for exemptions) are printed on the taxes foncières too;
-	// only the title, the parts and the income lines are the income tax's.
-	{name: "income_tax", required: true, phrases: []string{"impot sur le revenu", "impot sur les revenus", "sur les revenus", "revenus de l'annee", "situation declarative", "avis de non imposition", "nombre de parts", "nombre de part(s)", "revenu brut global", "revenu imposable"}},
+	// The numéro fiscal, référence, DGFiP, and even the revenu fiscal de
+	// référence and the nombre de parts (for relief), are printed on the
+	// taxes foncières and taxe d'habitation too; only the title and the
+	// income lines are the income tax's.
+	{name: "income_tax", required: true, phrases: []string{"impot sur le revenu", "impot sur les revenus", "sur les revenus", "revenus de l'annee", "situation declarative", "avis de non imposition", "revenu brut global", "revenu imposable"}},
 	// The whole title, "Avis d'impôt 2024 sur les revenus de 2023", is
 	// the income tax's alone, and the largest print on the page: on a poor
 	// photo it may be all that is read.
