@@ -36,17 +36,28 @@ var avisSignals = []signal{
 	{name: "income_tax", required: true, phrases: []string{"impot sur le revenu", "impot sur les revenus", "sur les revenus", "revenus de l'annee", "situation declarative", "avis de non imposition", "revenu brut global", "revenu imposable"}},
 	// The whole title, "Avis d'impôt 2024 sur les revenus de 2023", is
 	// the income tax's alone, and the largest print on the page: on a poor
-	// photo it may be all that is read.
-	// (Has drops most digits: the year in between costs an edit or two.)
-	{name: "full_title", weight: 0.2, phrases: []string{"avis d'impot sur les revenus", "avis d'imposition sur les revenus"}},
-	{name: "rfr", weight: 0.25, phrases: []string{"revenu fiscal de reference"}},
-	{name: "parts", weight: 0.15, phrases: []string{"nombre de parts", "nombre de part(s)"}},
-	{name: "numero_fiscal", weight: 0.1, phrases: labelsNumeroFiscal},
+	// photo it may be all that is read. (Squashing drops most digits: the
+	// year in between costs an edit or two.)
+	{name: "full_title", weight: 0.2, headings: []string{"avis d'impot sur les revenus", "avis d'imposition sur les revenus"}},
+	// These labels count with their values: a letter asking for « votre
+	// avis d'impôt, où figure votre revenu fiscal de référence » names
+	// them too.
+	{name: "rfr", weight: 0.25, test: func(d *Doc) bool { return hasValue(d, []string{"revenu fiscal de reference"}, parseEuros) }},
+	{name: "parts", weight: 0.15, test: func(d *Doc) bool { return hasValue(d, labelsParts, parseParts) }},
+	{name: "numero_fiscal", weight: 0.1, phrases: []string{"numero fiscal"}},
 	{name: "reference", weight: 0.1, phrases: labelsReference},
 	{name: "issuer", weight: 0.1, phrases: []string{"finances publiques", "impots.gouv"}, words: []string{"dgfip"}},
 	{name: "income", weight: 0.1, phrases: []string{"revenus de l'annee", "revenu brut global", "revenu imposable", "situation de famille"}},
 	{name: "fiscal_id", weight: 0.1, test: func(d *Doc) bool { return len(fiscalNumbers(d)) > 0 }},
 	{name: "recouvrement", weight: 0.05, phrases: []string{"date de mise en recouvrement"}},
+}
+
+var labelsParts = []string{"nombre de parts", "nombre de part(s)"}
+
+// hasValue reports whether one of labels is followed by a value parse reads.
+func hasValue[T any](d *Doc, labels []string, parse func(string) (T, bool)) bool {
+	_, ok := valueAfter(d, labels, parse)
+	return ok
 }
 
 func (avisImposition) Score(d *Doc) (float64, string) { return weigh(d, avisSignals) }
@@ -63,7 +74,7 @@ func (avisImposition) Extract(d *Doc) Result {
 	if v, ok := valueAfter(d, []string{"revenu fiscal de reference"}, parseEuros); ok {
 		f["revenu_fiscal_reference"] = v
 	}
-	if v, ok := valueAfter(d, []string{"nombre de parts", "nombre de part(s)"}, parseParts); ok {
+	if v, ok := valueAfter(d, labelsParts, parseParts); ok {
 		f["nombre_parts"] = v
 	}
 	r := Result{Fields: f}

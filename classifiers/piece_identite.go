@@ -35,7 +35,14 @@ var idSignals = []signal{
 	// A zone too garbled to read (fillers read K or L, an accent
 	// inserted) still shows that the document has one.
 	{name: "mrz_shape", weight: 0.25, test: func(d *Doc) bool { return d.MRZ().Kind == "" && mrz.Shaped(d.Raw) }},
-	{name: "title", weight: 0.35, phrases: concat(titleCNI, titlePassport, titleTitre)},
+	// A title that begins a line: « DEMANDE DE CARTE NATIONALE
+	// D'IDENTITÉ » titles a form.
+	{name: "title", weight: 0.35, headings: concat(titleCNI, titlePassport, titleTitre)},
+	// Labels alone, however many, are a form's: a document is one by its
+	// title or its zone.
+	{name: "document", required: true, headings: concat(titleCNI, titlePassport, titleTitre), test: func(d *Doc) bool {
+		return d.MRZ().Kind != "" || mrz.Shaped(d.Raw)
+	}},
 	{name: "republique", weight: 0.1, phrases: []string{"republique francaise"}},
 	{name: "surname", weight: 0.06, phrases: []string{"surname", "nom d'usage", "nom de naissance"}},
 	{name: "given_names", weight: 0.06, phrases: []string{"prenoms", "prenom(s)", "given names"}},

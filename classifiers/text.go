@@ -193,18 +193,24 @@ func (d *Doc) Has(phrases ...string) bool {
 	return false
 }
 
-// HasHeading reports whether any of the phrases begins a line, as a title
-// does (a line may be glued to the next, for titles broken in two). A
-// phrase in the middle of a sentence ("téléchargez votre attestation de
-// paiement sur caf.fr", "une attestation de paiement") is no title.
+// HasHeading reports whether any of the phrases begins a short line, as a
+// title does (a line may be glued to the next, for titles broken in two).
+// A phrase in the middle of a sentence ("téléchargez votre attestation de
+// paiement sur caf.fr", "une attestation de paiement") is no title, nor
+// one that begins a sentence or a list item ("Attestation de quotient
+// familial : vous pouvez la télécharger sur caf.fr, rubrique Mon Compte").
 func (d *Doc) HasHeading(phrases ...string) bool {
 	for _, p := range phrases {
 		pat := squashWord(p)
+		short := func(i int) bool { return len(d.sq[i]) <= len(pat)+titleSlack }
 		for i := range d.Lines {
+			if !short(i) {
+				continue
+			}
 			for _, start := range headStarts(d.Lines[i]) {
 				l := start
-				if i+1 < len(d.sq) {
-					l += d.sq[i+1]
+				if len(l) < len(pat) && i+1 < len(d.sq) && short(i+1) {
+					l += d.sq[i+1] // the rest of a title broken in two
 				}
 				// The first letters must be nearly right: the tolerance
 				// for the whole phrase would otherwise absorb a leading
@@ -217,6 +223,16 @@ func (d *Doc) HasHeading(phrases ...string) bool {
 	}
 	return false
 }
+
+// titleSlack is how many more letters than its phrase a title line may
+// have (counted squashed, so that words OCR glued or split count the
+// same): « AVIS D'IMPÔT 2023 SUR LES REVENUS DE L'ANNÉE 2022 » has 10 more
+// than « avis d'impôt sur les revenus », « Attestation de paiement des
+// prestations familiales de mars 2025 » 31 more than « attestation de
+// paiement »; « Attestation de paiement de la Caf de moins de trois mois
+// (RSA, APL, quotient familial) », an item of a list of documents to
+// bring, 47 more.
+const titleSlack = 35
 
 // headStarts returns the squashed text of a line from its first word and,
 // when that word is a single stray mark OCR read before a title ("x"),
