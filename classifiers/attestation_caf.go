@@ -20,14 +20,25 @@ var (
 	labelsEdition     = []string{"date d'edition", "edite le", "edition du", "fait a", "etablie le"}
 )
 
+var (
+	cafIssuer  = []string{"caisse d'allocations familiales", "caisse des allocations familiales"}
+	cafWords   = []string{"caf"}
+	cafPhrases = []string{"caf.fr", "caf de", "caf du", "caf des"}
+)
+
 var cafSignals = []signal{
 	// An attestation says so in its title, and again in the sentence that
 	// makes it one ("la Caf certifie que…"): OCR may drop a title set
-	// apart in large print, rarely both.
+	// apart in large print, rarely both. The CAF must be the one that
+	// certifies: a host's attestation d'hébergement certifies too, and
+	// may name the CAF.
 	{name: "title", weight: 0.35, required: true, headings: []string{"attestation de paiement", "attestation de quotient familial", "attestation de droits", "attestation de situation", "attestation de prestations", "attestation d'allocataire", "attestation"},
-		phrases: []string{"certifie que", "atteste que"}},
-	{name: "issuer", weight: 0.3, phrases: []string{"caisse d'allocations familiales", "caisse des allocations familiales"}},
-	{name: "caf", weight: 0.15, words: []string{"caf"}, phrases: []string{"caf.fr", "caf de", "caf du", "caf des"}},
+		phrases: []string{"allocations familiales certifie", "allocations familiales atteste", "caf certifie", "caf atteste"}},
+	{name: "issuer", weight: 0.3, phrases: cafIssuer},
+	{name: "caf", weight: 0.15, words: cafWords, phrases: cafPhrases},
+	// The MSA pays family benefits too, to farmers, with the same
+	// attestations: one from the CAF names it.
+	{name: "from_caf", required: true, words: cafWords, phrases: append(cafIssuer, cafPhrases...)},
 	{name: "allocataire", weight: 0.15, phrases: []string{"allocataire", "matricule"}},
 	{name: "quotient", weight: 0.1, phrases: []string{"quotient familial"}},
 	{name: "benefits", weight: 0.1, words: []string{"apl", "als", "alf", "rsa", "paje", "aah"},

@@ -49,6 +49,13 @@ func init() {
 			{name: "title", weight: 0.25, phrases: []string{"attestation de paiement", "attestation de droits", "attestation de periodes", "releve de situation"}},
 			{name: "jobseeker", weight: 0.2, phrases: []string{"demandeur d'emploi", "identifiant", "allocation d'aide au retour a l'emploi", "indemnites journalieres", "numero de securite sociale"}},
 		}},
+		// Attestations that a person or an employer writes share the CAF
+		// attestation's words (« certifie que », a mention of the CAF).
+		{"attestation_tiers", []signal{
+			{name: "title", weight: 0.6, headings: []string{"attestation d'hebergement", "attestation employeur", "attestation de l'employeur", "attestation de salaire", "attestation sur l'honneur", "attestation de domicile", "attestation de scolarite", "certificat de scolarite", "attestation d'assurance"}},
+			{name: "soussigne", weight: 0.2, phrases: []string{"je soussigne", "je soussignee"}},
+			{name: "signature", weight: 0.1, phrases: []string{"signature"}},
+		}},
 		{"autre_titre", []signal{
 			{name: "title", weight: 0.6, phrases: []string{"permis de conduire", "driving licence", "certificat d'immatriculation", "carte grise", "carte vitale", "carte d'electeur", "livret de famille"}},
 			{name: "labels", weight: 0.2, phrases: []string{"categories", "immatriculation", "genre national", "puissance fiscale", "bureau de vote"}},

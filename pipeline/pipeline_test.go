@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"coffre"
+	"coffre/classifiers"
 	"coffre/intake"
 	"coffre/policy"
 )
@@ -363,5 +364,15 @@ func TestRecognizeBlurry(t *testing.T) {
 				t.Errorf("message %q, want %q", got, tt.wantMsg)
 			}
 		})
+	}
+}
+
+// TestLookalikeLabels: the agent is told what every recognised look-alike
+// is; a new one without its French name would be refused in silence.
+func TestLookalikeLabels(t *testing.T) {
+	for _, kind := range classifiers.Lookalikes() {
+		if lookalikeLabels[string(kind)] == "" {
+			t.Errorf("look-alike %s has no label for the agent", kind)
+		}
 	}
 }

@@ -229,6 +229,7 @@ var lookalikeLabels = map[string]string{
 	"facture":                     "une facture",
 	"courrier":                    "un courrier",
 	"attestation_autre_organisme": "une attestation d'un autre organisme que la CAF",
+	"attestation_tiers":           "une attestation d'un particulier ou d'un employeur",
 	"autre_titre":                 "un autre titre (permis, carte grise, carte Vitale…)",
 	"declaration_revenus":         "une déclaration de revenus, pas l'avis d'impôt",
 }
