@@ -38,13 +38,19 @@ var avisSignals = []signal{
 	// the income tax's alone, and the largest print on the page: on a poor
 	// photo it may be all that is read. (Squashing drops most digits: the
 	// year in between costs an edit or two.)
-	{name: "full_title", weight: 0.2, headings: []string{"avis d'impot sur les revenus", "avis d'imposition sur les revenus"}},
+	{name: "full_title", weight: 0.2, headings: fullTitles},
 	// These labels count with their values: a letter asking for « votre
 	// avis d'impôt, où figure votre revenu fiscal de référence » names
 	// them too.
 	{name: "rfr", weight: 0.25, test: func(d *Doc) bool { return hasValue(d, []string{"revenu fiscal de reference"}, parseEuros) }},
 	{name: "parts", weight: 0.15, test: func(d *Doc) bool { return hasValue(d, labelsParts, parseParts) }},
 	{name: "numero_fiscal", weight: 0.1, phrases: []string{"numero fiscal"}},
+	// The notice itself, not another paper about the income tax (an
+	// échéancier, a letter): its title, or what only a notice prints —
+	// its référence, its revenu fiscal de référence or parts with values.
+	{name: "notice", required: true, headings: fullTitles, test: func(d *Doc) bool {
+		return hasValue(d, []string{"revenu fiscal de reference"}, parseEuros) || hasValue(d, labelsParts, parseParts) || len(references(d, nil)) > 0
+	}},
 	{name: "reference", weight: 0.1, phrases: labelsReference},
 	{name: "issuer", weight: 0.1, phrases: []string{"finances publiques", "impots.gouv"}, words: []string{"dgfip"}},
 	{name: "income", weight: 0.1, phrases: []string{"revenus de l'annee", "revenu brut global", "revenu imposable", "situation de famille"}},
@@ -52,7 +58,10 @@ var avisSignals = []signal{
 	{name: "recouvrement", weight: 0.05, phrases: []string{"date de mise en recouvrement"}},
 }
 
-var labelsParts = []string{"nombre de parts", "nombre de part(s)"}
+var (
+	labelsParts = []string{"nombre de parts", "nombre de part(s)"}
+	fullTitles  = []string{"avis d'impot sur les revenus", "avis d'imposition sur les revenus"}
+)
 
 // hasValue reports whether one of labels is followed by a value parse reads.
 func hasValue[T any](d *Doc, labels []string, parse func(string) (T, bool)) bool {
