@@ -38,7 +38,7 @@ var cafSignals = []signal{
 	{name: "caf", weight: 0.15, words: cafWords, phrases: cafPhrases},
 	// The MSA pays family benefits too, to farmers, with the same
 	// attestations: one from the CAF names it.
-	{name: "from_caf", required: true, words: cafWords, phrases: append(cafIssuer, cafPhrases...)},
+	{name: "from_caf", required: true, words: cafWords, phrases: concat(cafIssuer, cafPhrases)},
 	{name: "allocataire", weight: 0.15, phrases: []string{"allocataire", "matricule"}},
 	{name: "quotient", weight: 0.1, phrases: []string{"quotient familial"}},
 	{name: "benefits", weight: 0.1, words: []string{"apl", "als", "alf", "rsa", "paje", "aah"},

@@ -42,14 +42,14 @@ var avisSignals = []signal{
 	// These labels count with their values: a letter asking for « votre
 	// avis d'impôt, où figure votre revenu fiscal de référence » names
 	// them too.
-	{name: "rfr", weight: 0.25, test: func(d *Doc) bool { return hasValue(d, []string{"revenu fiscal de reference"}, parseEuros) }},
+	{name: "rfr", weight: 0.25, test: func(d *Doc) bool { return hasValue(d, labelsRFR, parseEuros) }},
 	{name: "parts", weight: 0.15, test: func(d *Doc) bool { return hasValue(d, labelsParts, parseParts) }},
 	{name: "numero_fiscal", weight: 0.1, phrases: []string{"numero fiscal"}},
 	// The notice itself, not another paper about the income tax (an
 	// échéancier, a letter): its title, or what only a notice prints —
 	// its référence, its revenu fiscal de référence or parts with values.
 	{name: "notice", required: true, headings: fullTitles, test: func(d *Doc) bool {
-		return hasValue(d, []string{"revenu fiscal de reference"}, parseEuros) || hasValue(d, labelsParts, parseParts) || len(references(d, nil)) > 0
+		return hasValue(d, labelsRFR, parseEuros) || hasValue(d, labelsParts, parseParts) || len(references(d, nil)) > 0
 	}},
 	{name: "reference", weight: 0.1, phrases: labelsReference},
 	{name: "issuer", weight: 0.1, phrases: []string{"finances publiques", "impots.gouv"}, words: []string{"dgfip"}},
@@ -59,6 +59,7 @@ var avisSignals = []signal{
 }
 
 var (
+	labelsRFR   = []string{"revenu fiscal de reference"}
 	labelsParts = []string{"nombre de parts", "nombre de part(s)"}
 	fullTitles  = []string{"avis d'impot sur les revenus", "avis d'imposition sur les revenus"}
 )
@@ -80,7 +81,7 @@ func (avisImposition) Extract(d *Doc) Result {
 	if ref != "" {
 		f["reference_avis"] = ref
 	}
-	if v, ok := valueAfter(d, []string{"revenu fiscal de reference"}, parseEuros); ok {
+	if v, ok := valueAfter(d, labelsRFR, parseEuros); ok {
 		f["revenu_fiscal_reference"] = v
 	}
 	if v, ok := valueAfter(d, labelsParts, parseParts); ok {

@@ -21,6 +21,7 @@ var (
 	titleCNI      = []string{"carte nationale d'identite", "identity card"}
 	titlePassport = []string{"passeport", "passport"}
 	titleTitre    = []string{"titre de sejour", "carte de sejour", "carte de resident", "residence permit", "titre d'identite republicain"}
+	titlesID      = concat(titleCNI, titlePassport, titleTitre)
 
 	labelsExpiry = []string{"date d'expir", "date d'expiration", "expiry date", "date of expiry", "valable jusqu'au", "date de fin de validite"}
 	labelsIssue  = []string{"delivree le", "delivre le", "date de delivrance", "date of issue", "date et lieu de delivrance"}
@@ -37,10 +38,10 @@ var idSignals = []signal{
 	{name: "mrz_shape", weight: 0.25, test: func(d *Doc) bool { return d.MRZ().Kind == "" && mrz.Shaped(d.Raw) }},
 	// A title that begins a line: « DEMANDE DE CARTE NATIONALE
 	// D'IDENTITÉ » titles a form.
-	{name: "title", weight: 0.35, headings: concat(titleCNI, titlePassport, titleTitre)},
+	{name: "title", weight: 0.35, headings: titlesID},
 	// Labels alone, however many, are a form's: a document is one by its
 	// title or its zone.
-	{name: "document", required: true, headings: concat(titleCNI, titlePassport, titleTitre), test: func(d *Doc) bool {
+	{name: "document", required: true, headings: titlesID, test: func(d *Doc) bool {
 		return d.MRZ().Kind != "" || mrz.Shaped(d.Raw)
 	}},
 	{name: "republique", weight: 0.1, phrases: []string{"republique francaise"}},
