@@ -201,23 +201,39 @@ func (d *Doc) Has(phrases ...string) bool {
 // familial : vous pouvez la télécharger sur caf.fr, rubrique Mon Compte").
 func (d *Doc) HasHeading(phrases ...string) bool {
 	for _, p := range phrases {
-		pat := squashWord(p)
-		short := func(i int) bool { return len(d.sq[i]) <= len(pat)+titleSlack }
-		for i := range d.Lines {
-			if !short(i) {
-				continue
+		// Several signals share titles (an identity document's weigh and
+		// gate it): each is looked for once.
+		key := "heading:" + p
+		found, ok := d.memo[key]
+		if !ok {
+			found = d.heading(p)
+			d.memo[key] = found
+		}
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// heading reports whether phrase begins a short line (see HasHeading).
+func (d *Doc) heading(phrase string) bool {
+	pat := squashWord(phrase)
+	short := func(i int) bool { return len(d.sq[i]) <= len(pat)+titleSlack }
+	for i := range d.Lines {
+		if !short(i) {
+			continue
+		}
+		for _, start := range headStarts(d.Lines[i]) {
+			l := start
+			if len(l) < len(pat) && i+1 < len(d.sq) && short(i+1) {
+				l += d.sq[i+1] // the rest of a title broken in two
 			}
-			for _, start := range headStarts(d.Lines[i]) {
-				l := start
-				if len(l) < len(pat) && i+1 < len(d.sq) && short(i+1) {
-					l += d.sq[i+1] // the rest of a title broken in two
-				}
-				// The first letters must be nearly right: the tolerance
-				// for the whole phrase would otherwise absorb a leading
-				// word.
-				if prefixDistance(l, pat[:min(6, len(pat))]) <= 1 && prefixDistance(l, pat) <= tolerance(len(pat)) {
-					return true
-				}
+			// The first letters must be nearly right: the tolerance
+			// for the whole phrase would otherwise absorb a leading
+			// word.
+			if prefixDistance(l, pat[:min(6, len(pat))]) <= 1 && prefixDistance(l, pat) <= tolerance(len(pat)) {
+				return true
 			}
 		}
 	}
