@@ -359,3 +359,29 @@ func TestMRZDisputed(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintedNumber: the number beside its label, in its subtype's form,
+// with one digit-letter confusion undone where the form allows only one of
+// them, and a bracket OCR slipped into it dropped.
+func TestPrintedNumber(t *testing.T) {
+	for _, tc := range []struct{ sub, printed, want string }{
+		{coffre.SubtypePasseport, "31QI81608", "31QI81608"},
+		{coffre.SubtypePasseport, "31Q181608", "31QI81608"}, // its fourth character is a letter
+		{coffre.SubtypePasseport, "3IQI81608", "31QI81608"},
+		{coffre.SubtypePasseport, "3IQ181608", ""}, // two confusions: a guess
+		{coffre.SubtypePasseport, "31QX8160", ""},
+		{coffre.SubtypeCNI, "PBNCZ5GJZ", "PBNCZ5GJZ"},
+		{coffre.SubtypeCNI, "PBNCZ5G]JZ", "PBNCZ5GJZ"},
+		{coffre.SubtypeCNI, "PBNCZ5G] JZ", ""},
+		{coffre.SubtypeCNI, "970675K00277", "970675K00277"},
+		{coffre.SubtypeCNI, "97O675K00277", "970675K00277"},
+		{coffre.SubtypeCNI, "97O675KOO277", ""}, // its sequence is digits: three confusions
+		{coffre.SubtypeCNI, "DOCUMENTS", ""},
+		{coffre.SubtypeTitreSejour, "MT6246612", "MT6246612"},
+	} {
+		d := NewDoc("N° du document / Document No\n" + tc.printed + " 04 11 2033")
+		if got := printedNumber(d, tc.sub); got != tc.want {
+			t.Errorf("%s %q: %q, want %q", tc.sub, tc.printed, got, tc.want)
+		}
+	}
+}

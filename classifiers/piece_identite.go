@@ -118,7 +118,8 @@ func frenchNumberFits(m *mrzRead, sub string) bool {
 	if m.Zone.IssuingState != "FRA" || sub != coffre.SubtypePasseport {
 		return true
 	}
-	return passportNumRe.MatchString(m.Zone.DocumentNumber)
+	_, ok := fitForm(m.Zone.DocumentNumber, formPassport, 0)
+	return ok
 }
 
 // confirmedNumber reports whether the zone's document number is to be
@@ -176,27 +177,36 @@ func idSubtype(d *Doc) string {
 	return coffre.SubtypeCNI
 }
 
-var (
-	oldCNINumRe   = regexp.MustCompile(`^[0-9]{4}[0-9A-Z]{3}[0-9A-Z]{5}$`)
-	td1NumRe      = regexp.MustCompile(`^[0-9A-Z]{9}$`)
-	passportNumRe = regexp.MustCompile(`^[0-9]{2}[A-Z]{2}[0-9]{5}$`)
+// Document number forms by subtype, one class per character: 9 a digit,
+// A a letter, X either. Old and new CNI numbers differ: the old card's is
+// its month of issue (YYMM), the office's department or code (3) and a
+// sequence (5 digits); the new card's 9 characters. A passport's is 2
+// digits, 2 letters, 5 digits.
+const (
+	formOldCNI   = "9999XXX99999"
+	formTD1      = "XXXXXXXXX"
+	formPassport = "99AA99999"
 )
 
-// numberForms are the document number formats by subtype; old and new CNI
-// numbers differ (12 characters, 9 characters).
-var numberForms = map[string][]*regexp.Regexp{
-	coffre.SubtypeCNI:         {oldCNINumRe, td1NumRe},
-	coffre.SubtypePasseport:   {passportNumRe},
-	coffre.SubtypeTitreSejour: {td1NumRe},
+var numberForms = map[string][]string{
+	coffre.SubtypeCNI:         {formOldCNI, formTD1},
+	coffre.SubtypePasseport:   {formPassport},
+	coffre.SubtypeTitreSejour: {formTD1},
 }
 
-// printedNumber reads the document number printed next to its label.
+// printedNumber reads the document number printed next to its label. OCR
+// slips a bracket or a bar into a word at a glyph's edge ("PBNCZ5G]JZ"):
+// a word that has its form once they are dropped is the number too.
 func printedNumber(d *Doc, sub string) string {
 	parse := func(s string) (string, bool) {
-		for _, tok := range strings.FieldsFunc(strings.ToUpper(s), notAlnum) {
-			for _, re := range numberForms[sub] {
-				if re.MatchString(tok) && strings.ContainsAny(tok, "0123456789") {
-					return tok, true
+		s = strings.ToUpper(s)
+		for _, tok := range append(strings.FieldsFunc(s, notAlnum), squeezedWords(s)...) {
+			if !strings.ContainsAny(tok, "0123456789") {
+				continue
+			}
+			for _, form := range numberForms[sub] {
+				if n, ok := fitForm(tok, form, 1); ok {
+					return n, true
 				}
 			}
 		}
@@ -204,6 +214,56 @@ func printedNumber(d *Doc, sub string) string {
 	}
 	n, _ := valueAfter(d, labelsNumber, parse)
 	return n
+}
+
+// squeezedWords returns the words of s (split at spaces) that hold other
+// characters than letters and digits, without them.
+func squeezedWords(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		if sq := strings.Map(func(r rune) rune {
+			if notAlnum(r) {
+				return -1
+			}
+			return r
+		}, w); sq != w && sq != "" {
+			out = append(out, sq)
+		}
+	}
+	return out
+}
+
+// fitForm returns tok in form, undoing up to repairs OCR confusions where
+// the form allows a digit or a letter only: a passport number read
+// "31Q181608" is 31QI81608, as its fourth character is a letter.
+func fitForm(tok, form string, repairs int) (string, bool) {
+	if len(tok) != len(form) {
+		return "", false
+	}
+	out := []byte(tok)
+	for i, c := range out {
+		isDigit, isLetter := '0' <= c && c <= '9', 'A' <= c && c <= 'Z'
+		switch form[i] {
+		case 'X':
+			if isDigit || isLetter {
+				continue
+			}
+		case '9':
+			if isDigit {
+				continue
+			}
+		case 'A':
+			if isLetter {
+				continue
+			}
+		}
+		to, ok := mrz.Misread(c, form[i] == '9')
+		if repairs--; !ok || repairs < 0 {
+			return "", false
+		}
+		out[i] = to
+	}
+	return string(out), true
 }
 
 // cardFormat tells the laminated CNI ("old") from the 2021 card ("new"):

@@ -14,6 +14,16 @@ var (
 	toLetter = map[byte]byte{'0': 'O', '1': 'I', '2': 'Z', '5': 'S', '6': 'G', '8': 'B', 'K': '<'}
 )
 
+// Misread returns what OCR may have read c in place of: a digit if digit,
+// else a letter. The visual zone of a document is misread the same ways.
+func Misread(c byte, digit bool) (byte, bool) {
+	to, ok := toLetter[c]
+	if digit {
+		to, ok = toDigit[c]
+	}
+	return to, ok && to != '<'
+}
+
 // maxRepairs bounds the search: more substitutions would too often turn
 // noise into a zone that verifies. A character has at most one
 // substitution (it is in one table at most), so a 2×44 zone has at most
