@@ -175,8 +175,9 @@ func TestDatesByOrder(t *testing.T) {
 }
 
 // TestPoorReads: texts of poor photos and scans where little more than
-// the title and a garbled zone were read. The type is still found, and no
-// field is guessed from the garbage.
+// the title and a garbled zone, or the title and the values without their
+// labels, were read. The type is still found, and no field is guessed
+// from the garbage.
 func TestPoorReads(t *testing.T) {
 	for _, f := range fixtures(t, "poor") {
 		t.Run(f.name, func(t *testing.T) { classifyGolden(t, f) })

@@ -45,6 +45,11 @@ var idSignals = []signal{
 		return d.MRZ().Kind != "" || mrz.Shaped(d.Raw)
 	}},
 	{name: "republique", weight: 0.1, phrases: []string{"republique francaise"}},
+	// The holder's sex and nationality code side by side (« M FRA »,
+	// « F TUN »), as cards print them: the card's labels are its smallest
+	// print, lost first on a card scanned on an A4 flatbed, where values
+	// survive.
+	{name: "holder_row", weight: 0.15, test: func(d *Doc) bool { return holderRowRe.MatchString(d.Raw) }},
 	{name: "surname", weight: 0.06, phrases: []string{"surname", "nom d'usage", "nom de naissance"}},
 	{name: "given_names", weight: 0.06, phrases: []string{"prenoms", "prenom(s)", "given names"}},
 	{name: "sex", weight: 0.06, phrases: []string{"sexe"}},
@@ -176,6 +181,8 @@ func idSubtype(d *Doc) string {
 	}
 	return coffre.SubtypeCNI
 }
+
+var holderRowRe = regexp.MustCompile(`(?m)(?:^|\s)[MF]\s+[A-Z]{3}(?:\s|$)`)
 
 // Document number forms by subtype, one class per character: 9 a digit,
 // A a letter, X either. Old and new CNI numbers differ: the old card's is
