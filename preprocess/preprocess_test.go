@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/draw"
 	"math"
 	"testing"
 )
@@ -322,4 +323,55 @@ func TestTurn(t *testing.T) {
 			t.Errorf("Turn(%d) = %dx%d %v, want width %d %v", tt.deg, r.Rect.Dx(), r.Rect.Dy(), r.Pix, tt.w, tt.want)
 		}
 	}
+}
+
+// TestTrimToText: a photographed page whose text covers a small part of it
+// (a card photocopied on A4) is cut down to its text, all of it kept; a
+// full page and a scan are not cut.
+func TestTrimToText(t *testing.T) {
+	block, _ := pageText(t, 360, 240, 14)
+	card := image.NewGray(image.Rect(0, 0, 900, 1200))
+	draw.Draw(card, card.Rect, image.White, image.Point{}, draw.Src)
+	draw.Draw(card, image.Rect(450, 700, 810, 940), block, image.Point{}, draw.Src)
+	full, _ := pageText(t, 900, 1200, 20)
+	photo := func(page *image.Gray) image.Image {
+		// the 900 px page is photographed 600 px wide
+		return viaJPEG(t, photograph(page, table(1200, 1000, 2), rotatedQuad(600, 500, 600, 800, 0, 0)), 90)
+	}
+	for _, tc := range []struct {
+		name    string
+		page    *image.Gray
+		img     image.Image
+		k       float64 // input px per page px
+		trimmed bool
+	}{
+		{"card photocopy, photographed", card, photo(card), 600.0 / 900, true},
+		{"full page, photographed", full, photo(full), 600.0 / 900, false},
+		{"card photocopy, scanned", card, card, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := prepared(t, tc.img)
+			out := res.Image.Rect.Size()
+			k := tc.k * res.Scale // output px per page px
+			share := float64(out.X*out.Y) / (k * k * 900 * 1200)
+			if trimmed := share < 0.9; trimmed != tc.trimmed {
+				t.Fatalf("output %v at scale %.2f is %.0f %% of the page: trimmed %v, want %v", out, res.Scale, 100*share, trimmed, tc.trimmed)
+			}
+			// Every line of text is kept: as much ink as the page holds.
+			if got, want := ink(res.Image), ink(tc.page)*k*k; math.Abs(got-want) > 0.25*want {
+				t.Errorf("ink %.0f px, want about %.0f (the page's)", got, want)
+			}
+		})
+	}
+}
+
+// ink counts the dark pixels of g.
+func ink(g *image.Gray) float64 {
+	n := 0
+	for _, v := range g.Pix {
+		if v < 128 {
+			n++
+		}
+	}
+	return float64(n)
 }
