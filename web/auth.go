@@ -44,7 +44,7 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) {
 	fail := func(code int, msg string) {
 		s.render(w, code, loginTemplate, view{Title: "Connexion", Error: msg, Data: loginData{Email: email}})
 	}
-	if !s.loginByAddr.Allow(server.ClientAddr(r), now) || !s.loginByEmail.Allow(vault.EmailKey(email), now) {
+	if !s.LoginsPerAddr.Allow(server.ClientAddr(r), now) || !s.LoginsPerEmail.Allow(vault.EmailKey(email), now) {
 		fail(http.StatusTooManyRequests, msgTooMany)
 		return
 	}
@@ -101,7 +101,7 @@ func (s *site) accessLinkPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *site) accessLink(w http.ResponseWriter, r *http.Request) {
 	now := s.Now()
-	if !s.loginByAddr.Allow(server.ClientAddr(r), now) {
+	if !s.LoginsPerAddr.Allow(server.ClientAddr(r), now) {
 		s.render(w, http.StatusTooManyRequests, "access.html", view{Title: "Accéder à mes documents", Error: msgTooMany})
 		return
 	}

@@ -110,6 +110,18 @@ func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// follow runs steps that load another page (a link followed, a form
+// sent) and returns once it is loaded: waiting for an element alone may
+// find it on the page being left.
+func (b *browser) follow(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, steps...); err != nil {
+		b.t.Fatalf("browser: %v (on %s)", err, b.location())
+	}
+}
+
 func (b *browser) location() string {
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()
@@ -401,8 +413,8 @@ func (e *scenario) caseworker(t *testing.T) {
 	b := e.browser(t)
 	b.login("travailleur@ccas.test")
 	b.check("accueil-travailleur")
-	b.do(chromedp.SetValue(chromedp.CSS("#type"), "avis_imposition/"), chromedp.Click(chromedp.CSS("form[role=search] button")),
-		chromedp.WaitVisible(chromedp.CSS(".card a")))
+	b.follow(chromedp.SetValue(chromedp.CSS("#type"), "avis_imposition/"), chromedp.Click(chromedp.CSS("form[role=search] button")))
+	b.do(chromedp.WaitVisible(chromedp.CSS(".card a")))
 	b.wantText("Avis d'imposition 2023 sur les revenus 2022", "Élodie Martin")
 	b.check("recherche")
 	b.do(chromedp.Click(chromedp.CSS(".card a")), chromedp.WaitVisible(chromedp.CSS("#corriger")))

@@ -85,7 +85,12 @@ func newSite(t *testing.T) *site {
 	q := &inProcessQueue{proc: &workers.Processor{Store: st, Originals: orig, Scanner: scanner, Now: time.Now, Logger: logger}, done: s.processed}
 	api := &server.Server{Store: st, Originals: orig, Queue: q, Journal: st, Auth: st, Mandates: st, Persons: st, Accounts: st,
 		Policy: policy.Default(), Now: time.Now, Logger: logger}
-	srv := httptest.NewServer(server.Protect(web.New(web.Config{API: api.Handler(), Sessions: st, Now: time.Now, Logger: logger})))
+	// Every scenario logs in from 127.0.0.1, a dozen times in less than
+	// a minute: the login limits, tested in auth_test.go, would refuse
+	// the last ones.
+	unlimited := server.NewLimiter(time.Millisecond, 1000)
+	srv := httptest.NewServer(server.Protect(web.New(web.Config{API: api.Handler(), Sessions: st, Now: time.Now, Logger: logger,
+		LoginsPerAddr: unlimited, LoginsPerEmail: unlimited})))
 	t.Cleanup(func() {
 		srv.Close()
 		q.wg.Wait()

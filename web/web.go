@@ -50,6 +50,10 @@ type Config struct {
 	// only for plain-http tests on localhost.
 	SecureCookies bool
 	Logger        *slog.Logger // ids and codes only: never a name, a number or text read
+	// LoginsPerAddr and LoginsPerEmail limit how often a login is tried
+	// from one address and against one account; nil takes the defaults,
+	// 10 at once then one every 6 s, and 5 then one a minute.
+	LoginsPerAddr, LoginsPerEmail *server.Limiter
 }
 
 //go:embed templates/*.html
@@ -62,9 +66,6 @@ var staticFiles embed.FS
 type site struct {
 	Config
 	pages map[string]*template.Template
-	// Logins are limited per address and per email, so that guessing
-	// passwords is slow from one machine and against one account.
-	loginByAddr, loginByEmail *server.Limiter
 }
 
 // staticVersions maps each static file to a short hash of its content.
@@ -115,8 +116,13 @@ func New(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &site{Config: cfg, pages: parsePages(),
-		loginByAddr: server.NewLimiter(6*time.Second, 10), loginByEmail: server.NewLimiter(time.Minute, 5)}
+	if cfg.LoginsPerAddr == nil {
+		cfg.LoginsPerAddr = server.NewLimiter(6*time.Second, 10)
+	}
+	if cfg.LoginsPerEmail == nil {
+		cfg.LoginsPerEmail = server.NewLimiter(time.Minute, 5)
+	}
+	s := &site{Config: cfg, pages: parsePages()}
 	mux := http.NewServeMux()
 	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
 		mux.Handle(p, cfg.API)
