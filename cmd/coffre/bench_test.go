@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -223,4 +224,41 @@ func tesseractAll(b *testing.B, files []string) time.Duration {
 	}
 	wg.Wait()
 	return time.Since(start)
+}
+
+// BenchmarkAgentWait measures what an agent at the counter waits for: from
+// sending a card photo to idle workers (`coffre serve` on embedded
+// defaults) until its record is done, polled every 10 ms. scan-s is the
+// pipeline's own time for the photo, from the record's stage timings:
+// the difference is what the service adds (upload, queue, storage).
+func BenchmarkAgentWait(b *testing.B) {
+	photo, err := os.ReadFile(corpusFile("cni-new-028-photo.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := []string{"COFFRE_DATA_DIR=" + b.TempDir(), "COFFRE_UPLOAD_LIMIT=0"}
+	srv := startCoffre(b, env, "serve", "--addr", "127.0.0.1:0", "--workers", "2")
+	defer srv.kill(syscall.SIGTERM)
+	srv.token = authorize(b, env, "bench")
+	var wait, scan time.Duration
+	for i := 0; i < b.N; i++ {
+		time.Sleep(time.Second) // the workers are idle when the photo comes
+		start := time.Now()
+		// A byte more each time: the same bytes would be a duplicate.
+		id := srv.uploadPages(b, "bench", append(slices.Clip(photo), byte(i)))
+		var rec struct {
+			State   string
+			Timings map[string]int `json:"timings_ms"`
+		}
+		for rec.State == "" || rec.State == "received" || rec.State == "processing" {
+			time.Sleep(10 * time.Millisecond)
+			srv.getJSON(b, "/api/v1/documents/"+id, &rec)
+		}
+		wait += time.Since(start)
+		for _, ms := range rec.Timings {
+			scan += time.Duration(ms) * time.Millisecond
+		}
+	}
+	b.ReportMetric(wait.Seconds()/float64(b.N), "wait-s")
+	b.ReportMetric(scan.Seconds()/float64(b.N), "scan-s")
 }
