@@ -180,12 +180,11 @@ const xHeightRatio = 1.15
 // scaleFor returns the resize factor that brings text to targetXHeight (or
 // upscaleXHeight when it is small),
 // given the upright analysis ink and its scale sA relative to the page.
-func scaleFor(b bitmap, glyphs []comp, sA float64) float64 {
+func scaleFor(b bitmap, th, sA float64) float64 {
 	// never produce more than maxOutPixels: upscaling a whole 12 MP frame
 	// 2× costs ~1 s of warping and Tesseract time out of proportion.
 	limit := math.Sqrt(maxOutPixels/(float64(b.w)*float64(b.h))) * sA
 
-	th := textHeight(glyphs)
 	if th == 0 {
 		return 1
 	}

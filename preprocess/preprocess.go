@@ -186,7 +186,10 @@ func plan(small *image.Gray, k int, full image.Rectangle, quad [4]point, cropped
 	// scans lost small grey labels (3 of the 17 of two 300-document
 	// corpora lost a field): Tesseract binarises a page with one
 	// threshold, and the white of the A4 around a card weighs in it.
-	if box, ok := an.content(); cropped && ok {
+	if !cropped {
+		return p
+	}
+	if box, ok := an.content(); ok {
 		f := p.scale / an.sA // output px per upright analysis px
 		p.toSrc = p.toSrc.mul(translation(float64(box.Min.X)*f, float64(box.Min.Y)*f))
 		p.outW = int(math.Round(float64(box.Dx()) * f))
@@ -202,6 +205,7 @@ type analysis struct {
 	up      upright     // upright frame in analysis units
 	img     *image.Gray // upright document at working scale
 	glyphs  []comp      // text-like components of img
+	textH   float64     // their typical height, 0 if too few to tell
 	scale   float64     // resize factor for the output
 	quality Quality     // measured before any rotation, so no fill counts
 }
@@ -219,15 +223,14 @@ const maxContentShare = 0.6
 // kept whole, as is one where the text covers most of it.
 func (an analysis) content() (image.Rectangle, bool) {
 	whole := image.Rect(0, 0, int(math.Round(an.up.w)), int(math.Round(an.up.h)))
-	th := textHeight(an.glyphs)
-	if th == 0 {
+	if an.textH == 0 {
 		return whole, false
 	}
 	var box image.Rectangle
 	for _, c := range an.glyphs {
 		box = box.Union(image.Rect(c.minX, c.minY, c.maxX+1, c.maxY+1))
 	}
-	box = box.Inset(-int(math.Ceil(3 * th))).Intersect(whole)
+	box = box.Inset(-int(math.Ceil(3 * an.textH))).Intersect(whole)
 	if float64(box.Dx()*box.Dy()) > maxContentShare*float64(whole.Dx()*whole.Dy()) {
 		return whole, false
 	}
@@ -256,10 +259,10 @@ func analyse(small *image.Gray, k int, doc docFrame, do steps) analysis {
 		an.img = warp(small, aToSmall.mul(an.up.toDoc), int(math.Round(an.up.w)), int(math.Round(an.up.h)))
 		ink, glyph = glyphs(binarize(an.img))
 	}
+	an.glyphs, an.textH = glyph, textHeight(glyph)
 	if do&stepScale != 0 {
-		an.scale = scaleFor(ink, glyph, an.sA)
+		an.scale = scaleFor(ink, an.textH, an.sA)
 	}
-	an.glyphs = glyph
 	return an
 }
 

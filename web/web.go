@@ -51,8 +51,10 @@ type Config struct {
 	SecureCookies bool
 	Logger        *slog.Logger // ids and codes only: never a name, a number or text read
 	// LoginsPerAddr and LoginsPerEmail limit how often a login is tried
-	// from one address and against one account; nil takes the defaults,
-	// 10 at once then one every 6 s, and 5 then one a minute.
+	// from one address and against one account, so that guessing
+	// passwords is slow from one machine and against one account; nil
+	// takes the defaults, 10 at once then one every 6 s, and 5 then one a
+	// minute.
 	LoginsPerAddr, LoginsPerEmail *server.Limiter
 }
 
