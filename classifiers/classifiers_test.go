@@ -386,3 +386,22 @@ func TestPrintedNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestHolderRow: a card's row of sex and nationality code, on one line.
+func TestHolderRow(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"M FRA 08 06 1976", true},
+		{"SEXE / Sex\nF  TUN 12 04 1947", true},
+		{"Madame M\nCAF de Paris", false},
+		{"M. DUPONT", false},
+		{"M DUPONT", false},
+		{"m fra 08 06 1976", false},
+	} {
+		if got := holderRowRe.MatchString(tc.text); got != tc.want {
+			t.Errorf("%q: %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -182,7 +182,9 @@ func idSubtype(d *Doc) string {
 	return coffre.SubtypeCNI
 }
 
-var holderRowRe = regexp.MustCompile(`(?m)(?:^|\s)[MF]\s+[A-Z]{3}(?:\s|$)`)
+// holderRowRe: one line, so that a line ending in « M » and the next
+// starting with a three-letter word are no such row.
+var holderRowRe = regexp.MustCompile(`(?m)(?:^|[ \t])[MF][ \t]+[A-Z]{3}(?:[ \t]|$)`)
 
 // Document number forms by subtype, one class per character: 9 a digit,
 // A a letter, X either. Old and new CNI numbers differ: the old card's is
