@@ -133,7 +133,15 @@ func NewPool(n int, lang string, psm int) (*Pool, error) {
 func newSlot(lang string, psm int) (*slot, error) {
 	s := &slot{}
 	var err error
-	if s.page, err = newClient(lang, map[gosseract.SettableVariable]string{"tessedit_pageseg_mode": strconv.Itoa(psm)}); err != nil {
+	if s.page, err = newClient(lang, map[gosseract.SettableVariable]string{
+		"tessedit_pageseg_mode": strconv.Itoa(psm),
+		// Tesseract looks for rows of fixed-pitch type by dynamic
+		// programming over each row's width: 4.6 % of its instructions
+		// on an A4 page (callgrind), for text the LSTM reads the same.
+		// On the 600 documents of two generated corpora it changed no
+		// field but one, which it got right.
+		"textord_disable_pitch_test": "1",
+	}); err != nil {
 		return nil, err
 	}
 	s.numbers, err = newClient(lang, map[gosseract.SettableVariable]string{
