@@ -71,15 +71,23 @@ func flood(edges []uint8, seed []run, l int32, w, h int) []int32 {
 			}
 		}
 	}
-	for i := range lab {
-		if x, y := i%w, i/w; lab[i] == unknown && (x == 0 || y == 0 || x == w-1 || y == h-1) {
+	ring := func(i int) {
+		if lab[i] == unknown {
 			lab[i] = background
 		}
+	}
+	for x := range w {
+		ring(x)
+		ring((h-1)*w + x)
+	}
+	for y := range h {
+		ring(y * w)
+		ring(y*w + w - 1)
 	}
 	q := newBucketQueue(len(lab))
 	for i, v := range lab {
 		if v != unknown {
-			q.grow(lab, edges, i, 0, w, h)
+			q.grow(lab, edges, i, 0, w)
 		}
 	}
 	for b := 0; b < len(q.buckets); b++ {
@@ -89,7 +97,7 @@ func flood(edges []uint8, seed []run, l int32, w, h int) []int32 {
 			q.buckets[b] = q.buckets[b][:n]
 			if lab[i] == unknown {
 				lab[i] = labelOf(b)
-				q.grow(lab, edges, i, b/2, w, h)
+				q.grow(lab, edges, i, b/2, w)
 			}
 		}
 	}
@@ -118,14 +126,14 @@ func labelOf(bucket int) int32 {
 }
 
 // grow queues the unlabelled 4-neighbours of the labelled pixel i, reached
-// at the current level, at their own edge level (never lower).
-func (q *bucketQueue) grow(lab []int32, edges []uint8, i, level, w, h int) {
-	x, y := i%w, i/w
+// at the current level, at their own edge level (never lower). flood
+// labels the whole frame's ring before growing, so a neighbour across the
+// left or right edge, which wraps to the ring of the next or previous
+// row, is never unlabelled, and only the top and bottom need a bounds
+// check: dividing to find each pixel's column made flood a third slower.
+func (q *bucketQueue) grow(lab []int32, edges []uint8, i, level, w int) {
 	for _, j := range [4]int{i - 1, i + 1, i - w, i + w} {
-		switch {
-		case j == i-1 && x == 0, j == i+1 && x == w-1, j == i-w && y == 0, j == i+w && y == h-1:
-			continue
-		case lab[j] != unknown:
+		if uint(j) >= uint(len(lab)) || lab[j] != unknown {
 			continue
 		}
 		b := 2 * max(int(edges[j]), level)
