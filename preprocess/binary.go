@@ -87,14 +87,26 @@ func darkerThanLocal(g *image.Gray, pct, minDiff uint32) bitmap {
 				prefix[x+1] = prefix[x] + c
 			}
 			rows := uint32(min(h, y+r+1) - max(0, y-r))
-			out := b.pix[y*w : (y+1)*w]
-			for x, v := range row(y) {
-				x0, x1 := max(0, x-r), min(w, x+r+1)
-				s := prefix[x1] - prefix[x0]
-				n := rows * uint32(x1-x0)
-				if v := uint32(v); v*n*100 < s*pct && (v+minDiff)*n < s {
+			out, in := b.pix[y*w:(y+1)*w], row(y)
+			mark := func(x int, s, n uint32) {
+				if v := uint32(in[x]); v*n*100 < s*pct && (v+minDiff)*n < s {
 					out[x] = 1
 				}
+			}
+			// Away from the ends the window is whole: the same pixel
+			// count everywhere, and no clipping to find it.
+			lo, hi := min(r, w), max(min(r, w), w-r)
+			for x := range lo {
+				x1 := min(w, x+r+1)
+				mark(x, prefix[x1], rows*uint32(x1))
+			}
+			n := rows * (2*r + 1)
+			for x := lo; x < hi; x++ {
+				mark(x, prefix[x+r+1]-prefix[x-r], n)
+			}
+			for x := hi; x < w; x++ {
+				x0 := max(0, x-r)
+				mark(x, prefix[w]-prefix[x0], rows*uint32(w-x0))
 			}
 		}
 	})

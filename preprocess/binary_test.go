@@ -83,7 +83,7 @@ func floodComponents(b bitmap, conn8 bool) ([]int32, []comp) {
 // than the window, and tall enough to be cut in bands.
 func TestDarkerThanLocal(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // four bands of rows, whatever the machine
-	for _, size := range []image.Point{{5, 3}, {20, 50}, {90, 70}, {30, 1100}} {
+	for _, size := range []image.Point{{5, 3}, {20, 50}, {31, 40}, {32, 40}, {90, 70}, {30, 1100}} {
 		rng := rand.New(rand.NewPCG(uint64(size.X), 1))
 		// a stride wider than the image, as views of a JPEG's Y plane have
 		g := &image.Gray{Pix: make([]uint8, (size.X+3)*size.Y), Stride: size.X + 3, Rect: image.Rectangle{Max: size}}
