@@ -18,8 +18,6 @@ func NewServeMux(p *Processor, f *Flagger) *asynq.ServeMux {
 	return mux
 }
 
-const taskCheckInterval = 100 * time.Millisecond
-
 // ServerConfig is the Asynq server configuration of a worker process with
 // concurrency tasks at once (one per OCR slot: more would only wait).
 func ServerConfig(concurrency int, logger *slog.Logger) asynq.Config {
@@ -32,7 +30,7 @@ func ServerConfig(concurrency int, logger *slog.Logger) asynq.Config {
 		// 0.5–1.5 s) a photo uploaded to idle workers waited 0.2–0.9 s
 		// before its reading began. Ten looks a second at empty queues
 		// are a few Redis commands per worker process.
-		TaskCheckInterval: taskCheckInterval,
+		TaskCheckInterval: 100 * time.Millisecond,
 		RetryDelayFunc:    RetryDelay,
 		ShutdownTimeout:   30 * time.Second,
 		Logger:            slogLogger{logger},
