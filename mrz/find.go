@@ -109,10 +109,46 @@ func hasFillers(group []string) bool {
 	return slices.ContainsFunc(group, func(l string) bool { return strings.Contains(l, "<<") })
 }
 
+// lowFillers are the lower-case letters French OCR makes of '<'.
+const lowFillers = "ceéèê"
+
+// LowerFillers returns line with the fillers OCR read as lower-case c or
+// e ("TUR<<<<<<c<ccé") made '<' again: those next to a filler, spaces
+// aside, in a line with no other lower-case letter. A line read all in
+// lower case ("gaelle<marie") keeps its letters.
+func LowerFillers(line string) string {
+	if !strings.ContainsAny(line, lowFillers) || strings.IndexFunc(line, func(r rune) bool {
+		return unicode.IsLower(r) && !strings.ContainsRune(lowFillers, r)
+	}) >= 0 {
+		return line
+	}
+	rs := []rune(line)
+	// Forward, then backward: a run of them touching a filler on either
+	// side becomes fillers.
+	prev := false
+	mark := func(i int) {
+		if unicode.IsSpace(rs[i]) {
+			return
+		}
+		if prev && strings.ContainsRune(lowFillers, rs[i]) {
+			rs[i] = '<'
+		}
+		prev = strings.ContainsRune(chevrons, rs[i])
+	}
+	for i := range rs {
+		mark(i)
+	}
+	prev = false
+	for i := len(rs) - 1; i >= 0; i-- {
+		mark(i)
+	}
+	return string(rs)
+}
+
 // candidate returns raw normalised as an MRZ line, if it can be one.
 func candidate(raw string) (string, bool) {
 	var b strings.Builder
-	for _, r := range strings.ToUpper(raw) {
+	for _, r := range strings.ToUpper(LowerFillers(raw)) {
 		switch {
 		case unicode.IsSpace(r):
 		case strings.ContainsRune(chevrons, r):

@@ -125,6 +125,13 @@ func TestCandidateLine(t *testing.T) {
 		{"ERIKSSONKKANNAKMARIAKKKKKKKKKK", "ERIKSSON<<ANNAKMARIA<<<<<<<<<<", true}, // no <: KK+ are fillers
 		{"HAKKINEN<<MIKKO<<<<<<<<<<<<<<<", "HAKKINEN<<MIKKO<<<<<<<<<<<<<<<", true},
 		{"I<UTOD23145890(7349[{££<<<<<<<", "I<UTOD23145890<7349<<<<<<<<<<<", true},
+		// French OCR reads fillers as c and e in an upper-case line...
+		{"IRFRASUO1080090<<<<ccecececece", "IRFRASUO1080090<<<<<<<<<<<<<<<", true},
+		{"7704020M2909211TUR<<<<<<<<c<ccé", "7704020M2909211TUR<<<<<<<<<<<<<", true},
+		{"ce<<7704020M2909211TUR<<<<<<<<", "<<<<7704020M2909211TUR<<<<<<<<", true},
+		// ...but only next to a filler, and not in a line read in lower case.
+		{"DUPONCE<<ALICE<<<<<<<<<<<<<<<<", "DUPONCE<<ALICE<<<<<<<<<<<<<<<<", true},
+		{"dupont<<alice<<<<<<<<<<<<<<<<<", "DUPONT<<ALICE<<<<<<<<<<<<<<<<<", true},
 		{"NOM: MARTIN<<<<<<<<<<<<<<<<<<<<", "", false},
 		{"P<UTOERIKSSON", "", false},
 		{"", "", false},

@@ -37,14 +37,20 @@ type Line struct {
 
 // readMRZ appends to each page's text a second reading of its MRZ band,
 // when the page's reading saw one. The classifiers find the MRZ in the
-// text, so they treat it like the MRZ of a born-digital PDF. It frees the
-// page images: no stage after it needs them.
+// text, so they treat it like the MRZ of a born-digital PDF. A page the
+// readability gate refused is read too: its zone still tells its type,
+// and a zone whose check digits hold proves the page legible after all.
+// It frees the page images: no stage after it needs them.
 func (p *Pipeline) readMRZ(ctx context.Context, r *run) error {
 	for i := range r.pages {
 		pg := &r.pages[i]
-		if pg.img != nil && pg.unreadable == "" && p.MRZReader != nil {
-			if err := p.readBand(ctx, pg); err != nil {
+		if pg.img != nil && p.MRZReader != nil {
+			verified, err := p.readBand(ctx, pg)
+			if err != nil {
 				return fmt.Errorf("page %d: %w", i+1, err)
+			}
+			if verified {
+				pg.unreadable = "" // the check digits prove the page legible
 			}
 		}
 		pg.img, pg.lines = nil, nil
@@ -52,24 +58,26 @@ func (p *Pipeline) readMRZ(ctx context.Context, r *run) error {
 	return nil
 }
 
-func (p *Pipeline) readBand(ctx context.Context, pg *page) error {
+// readBand reads pg's MRZ band, if its reading saw one, at each of
+// mrzHeights until the check digits hold, and reports whether they did.
+func (p *Pipeline) readBand(ctx context.Context, pg *page) (verified bool, err error) {
 	band, h, ok := mrzBand(pg.lines, pg.img.Rect)
 	if !ok {
-		return nil
+		return false, nil
 	}
 	for _, px := range mrzHeights {
 		text, err := p.MRZReader.ReadMRZ(ctx, pg.img, band, px/float64(h))
 		if err != nil {
-			return err
+			return false, err
 		}
 		if text = strings.TrimSpace(text); text != "" {
 			pg.text += "\n\n" + text
 		}
 		if verifies(text) {
-			break
+			return true, nil
 		}
 	}
-	return nil
+	return false, nil
 }
 
 // verifies reports whether text holds a zone whose check digits hold.
@@ -116,6 +124,7 @@ func mrzBand(lines []Line, bounds image.Rectangle) (band image.Rectangle, lineHe
 // of capitals and digits with fillers ('<', or what OCR made of them), or
 // a long unbroken one.
 func mrzLike(text string) bool {
+	text = mrz.LowerFillers(text)
 	compact := strings.ReplaceAll(text, " ", "")
 	if len(compact) < 20 {
 		return false

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"image"
+	"slices"
 	"testing"
 
 	"coffre"
@@ -18,6 +19,8 @@ func TestMRZLike(t *testing.T) {
 		{"IRFRAEI80125907«««««««««««««««", true},
 		{"DAKSILVA KKKKJEANKKKKKKKKKKKKKKKK", true},
 		{"L898902C36UTO7408122F1204159ZE184226B", true}, // no filler survived
+		{"IRFRASUO1080090<<<<ccecececece", true},        // fillers read as c and e
+		{"Nom d'usage << ce nom est celui >>", false},
 		{"CARTE SEJOUR TEMPORAIRE TRAVAILLEUR", false},
 		{"RÉPUBLIQUE FRANÇAISE", false},
 		{"Revenu fiscal de référence 17 827 €", false},
@@ -120,5 +123,35 @@ func TestScanUnprovenMRZMessage(t *testing.T) {
 	}
 	if len(rec.Messages) == 0 || rec.Messages[0] != msgMRZ {
 		t.Errorf("messages %q, want the MRZ message for the agent", rec.Messages)
+	}
+}
+
+// TestScanMRZProvesPage: a page whose reading was too poor to pass the
+// readability gate but whose zone's check digits hold is legible; one
+// whose zone does not verify keeps the agent's message.
+func TestScanMRZProvesPage(t *testing.T) {
+	page := "P«UTOERIKSSON««ANNA«MARIA««««««««««««««««\nL898902C36UTO74O8122F12O4159ZE184226B«««««1O"
+	good := "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+	bad := "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<19"
+	for _, tc := range []struct {
+		name     string
+		zone     string
+		readable bool
+	}{
+		{"zone proven", good, true},
+		{"zone unproven", bad, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newTestPipeline(&fakeOCR{text: page, conf: 30, turnedConf: 10})
+			p.MRZReader = &fakeMRZ{readings: []string{tc.zone}}
+			rec := p.Scan(context.Background(), "f", pagePNG(t), coffre.NewDate(2026, 1, 15))
+			c, ok := rec.Check(coffre.CheckReadable)
+			if !ok || c.OK != tc.readable {
+				t.Errorf("readable check %+v (made: %v), want ok=%v", c, ok, tc.readable)
+			}
+			if noText := slices.Contains(rec.Messages, msgNoText); noText == tc.readable {
+				t.Errorf("messages %q: the unreadable message given %v, want %v", rec.Messages, noText, !tc.readable)
+			}
+		})
 	}
 }

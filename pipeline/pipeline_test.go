@@ -162,7 +162,8 @@ func TestScan(t *testing.T) {
 		{"photo surely upright, poor reading kept", fakeOCR{text: avisText, conf: 65, orientConf: 20}, photoPNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 1},
 		{"poor reading, turned is worse", fakeOCR{text: avisText, conf: 65, turnedText: "ʇxǝʇ", turnedConf: 20}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
 		{"poor reading, the probe reads less", fakeOCR{text: avisText, conf: 65, turnedText: "AVIS 2025", turnedConf: 90}, pagePNG, coffre.TypeAvisImposition, coffre.StatusValid, true, false, 2},
-		{"too little confident text, either way up", fakeOCR{text: "l1 .. ,", conf: 20}, pagePNG, coffre.TypeUnknown, coffre.StatusUndetermined, false, false, 2},
+		// the page and the probe, then both again sharpened
+		{"too little confident text, either way up", fakeOCR{text: "l1 .. ,", conf: 20}, pagePNG, coffre.TypeUnknown, coffre.StatusUndetermined, false, false, 4},
 		{"empty file", fakeOCR{}, func(*testing.T) []byte { return nil }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
 		{"not a document", fakeOCR{}, func(*testing.T) []byte { return []byte("bonjour, ceci est du texte") }, coffre.TypeUnknown, coffre.StatusUndetermined, false, true, 0},
 	}
@@ -374,5 +375,52 @@ func TestLookalikeLabels(t *testing.T) {
 		if lookalikeLabels[string(kind)] == "" {
 			t.Errorf("look-alike %s has no label for the agent", kind)
 		}
+	}
+}
+
+// TestRecognizeSharpened: a page that gives almost no text is read again
+// sharpened, and the better reading is kept, with the image its lines'
+// boxes are on.
+func TestRecognizeSharpened(t *testing.T) {
+	few := Text{MeanConfidence: 75, ConfidentChars: 12}
+	fewer := Text{MeanConfidence: 75, ConfidentChars: 5}
+	many := Text{MeanConfidence: 80, ConfidentChars: 90, Text: "CARTE DE RESIDENT"}
+	for _, tt := range []struct {
+		name      string
+		reads     []Text
+		wantReads int
+		wantMsg   string
+		wantSharp bool
+	}{
+		{"reads well: read once", []Text{many}, 1, "", false},
+		{"sharpened reads better: kept", []Text{few, many}, 2, "", true},
+		{"sharpened reads worse: the first reading stays", []Text{few, fewer}, 2, msgNoText, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			img := image.NewGray(image.Rect(0, 0, 60, 40))
+			for i := range img.Pix {
+				img.Pix[i] = uint8(100 + 100*(i%60/30)) // a soft edge, which sharpening steepens
+			}
+			orig := slices.Clone(img.Pix)
+			ocr := &scriptedOCR{reads: tt.reads}
+			p := &Pipeline{Recognizer: ocr}
+			r := &run{pages: []page{{img: img}}}
+			if err := p.recognize(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+			pg := r.pages[0]
+			if n := len(ocr.heights); n != tt.wantReads {
+				t.Errorf("%d readings, want %d", n, tt.wantReads)
+			}
+			if pg.unreadable != tt.wantMsg {
+				t.Errorf("message %q, want %q", pg.unreadable, tt.wantMsg)
+			}
+			if sharp := !slices.Equal(pg.img.Pix, orig); sharp != tt.wantSharp {
+				t.Errorf("page image sharpened: %v, want %v", sharp, tt.wantSharp)
+			}
+			if tt.wantSharp && pg.text != many.Text {
+				t.Errorf("text %q, want the sharpened reading's", pg.text)
+			}
+		})
 	}
 }

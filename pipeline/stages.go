@@ -109,6 +109,9 @@ func (p *Pipeline) recognize(ctx context.Context, r *run) error {
 			continue // born-digital, or already known unreadable: OCR would only waste the agent's time
 		}
 		t, err := p.readUpright(ctx, pg)
+		if err == nil && t.ConfidentChars < minConfidentChars {
+			t, err = p.readSharpened(ctx, pg, t)
+		}
 		if err != nil {
 			return fmt.Errorf("page %d: %w", i+1, err)
 		}
@@ -184,6 +187,23 @@ func (p *Pipeline) readUpright(ctx context.Context, pg *page) (Text, error) {
 		return turned, nil
 	}
 	return t, nil
+}
+
+// readSharpened reads pg again through an unsharp mask, for a page whose
+// reading t found almost no text, and keeps the better of the two
+// readings. A photo of a photocopied card taken from a step back is
+// blurred and pale once brought to Tesseract's text size: on the corpus,
+// three such photos gave 2 to 22 confident characters, and 27 to 75
+// sharpened, enough to tell their type. Pages that read well are read
+// once, as before: only a poor reading pays for a second one.
+func (p *Pipeline) readSharpened(ctx context.Context, pg *page, t Text) (Text, error) {
+	sharp := &page{img: preprocess.Sharpen(pg.img), handheld: pg.handheld}
+	st, err := p.readUpright(ctx, sharp)
+	if err != nil || st.ConfidentChars <= t.ConfidentChars {
+		return t, err
+	}
+	pg.img = sharp.img // the lines' boxes are on it
+	return st, nil
 }
 
 // readProbe reads the middle third of img turned upside down.
