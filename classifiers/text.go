@@ -372,17 +372,55 @@ func valuesAfter[T any](d *Doc, labels []string, parse func(string) (T, bool)) [
 			out = append(out, v)
 			continue
 		}
+		found := false
 		for i := h.line + 1; i <= h.line+lookahead && i < len(d.Lines); i++ {
 			if !valueLine(d.Lines[i]) {
 				continue
 			}
 			if v, ok := inColumn(d.Lines[i], float64(h.start)/float64(len(line)), parse); ok {
 				out = append(out, v)
+				found = true
 				break
+			}
+		}
+		if i, ok := d.splitRow(h.line); !found && ok {
+			if v, ok := parse(d.Lines[i]); ok {
+				out = append(out, v)
 			}
 		}
 	}
 	return out
+}
+
+// splitRow returns, for a label on line l, the line of its value when
+// OCR read a two-column table column by column: a run of lines without
+// digits (the labels), then as many value lines (the values, in the same
+// order). The runs must be of the same length, or the rows cannot be
+// told apart.
+func (d *Doc) splitRow(l int) (int, bool) {
+	digitFree := func(i int) bool { return !strings.ContainsFunc(d.Lines[i], unicode.IsDigit) }
+	if !digitFree(l) {
+		return 0, false
+	}
+	first, last := l, l
+	for first > 0 && digitFree(first-1) {
+		first--
+	}
+	for last+1 < len(d.Lines) && digitFree(last+1) {
+		last++
+	}
+	n := last - first + 1
+	if n < 3 || last+n >= len(d.Lines) {
+		return 0, false
+	}
+	values := 0
+	for i := last + 1; i < len(d.Lines) && valueLine(d.Lines[i]); i++ {
+		values++
+	}
+	if values != n {
+		return 0, false
+	}
+	return last + 1 + l - first, true
 }
 
 // leaderRun is the length past which the rest of a label's line is a table

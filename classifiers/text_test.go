@@ -158,3 +158,33 @@ func TestFillerKs(t *testing.T) {
 		t.Errorf("given names %q, want JEAN LUC KEVIN (the K of Kévin kept)", got)
 	}
 }
+
+// TestSplitRow: a two-column table read column by column pairs each label
+// with the value at its rank, only when both runs have the same length.
+func TestSplitRow(t *testing.T) {
+	labels := "Date d'établissement\nNombre de parts\nSituation de famille\nRevenu fiscal de référence\n"
+	for _, tc := range []struct {
+		name, text string
+		label      int // line of the label asked for
+		want       string
+		ok         bool
+	}{
+		{"as many values as labels", labels + "03/03/2025\n1,5\nMarié(e)\n24 824 €\nCe document est établi à partir de votre déclaration", 1, "1,5", true},
+		{"the last label", labels + "03/03/2025\n1,5\nMarié(e)\n24 824 €\n", 3, "24 824 €", true},
+		{"a value missing", labels + "03/03/2025\n1,5\n24 824 €\nCe document est établi à partir de votre déclaration", 1, "", false},
+		{"a label with its value", "Nombre de parts 2\nRevenu fiscal de référence\n12 000 €\n", 0, "", false},
+		{"two labels only", "Nombre de parts\nRevenu fiscal de référence\n2\n12 000 €\n", 0, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := NewDoc(tc.text)
+			i, ok := d.splitRow(tc.label)
+			if ok != tc.ok || ok && d.Lines[i] != fold(tc.want) {
+				got := ""
+				if ok {
+					got = d.Lines[i]
+				}
+				t.Errorf("splitRow(%d) = %q, %v; want %q, %v", tc.label, got, ok, fold(tc.want), tc.ok)
+			}
+		})
+	}
+}
