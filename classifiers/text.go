@@ -372,24 +372,32 @@ func valuesAfter[T any](d *Doc, labels []string, parse func(string) (T, bool)) [
 			out = append(out, v)
 			continue
 		}
-		found := false
-		for i := h.line + 1; i <= h.line+lookahead && i < len(d.Lines); i++ {
-			if !valueLine(d.Lines[i]) {
-				continue
-			}
-			if v, ok := inColumn(d.Lines[i], float64(h.start)/float64(len(line)), parse); ok {
-				out = append(out, v)
-				found = true
-				break
-			}
+		if v, ok := belowLabel(d, h, parse); ok {
+			out = append(out, v)
+			continue
 		}
-		if i, ok := d.splitRow(h.line); !found && ok {
+		if i, ok := d.splitRow(h.line); ok {
 			if v, ok := parse(d.Lines[i]); ok {
 				out = append(out, v)
 			}
 		}
 	}
 	return out
+}
+
+// belowLabel reads the value of the label at h on the lines just below.
+func belowLabel[T any](d *Doc, h hit, parse func(string) (T, bool)) (T, bool) {
+	line := d.Lines[h.line]
+	for i := h.line + 1; i <= h.line+lookahead && i < len(d.Lines); i++ {
+		if !valueLine(d.Lines[i]) {
+			continue
+		}
+		if v, ok := inColumn(d.Lines[i], float64(h.start)/float64(len(line)), parse); ok {
+			return v, true
+		}
+	}
+	var zero T
+	return zero, false
 }
 
 // splitRow returns, for a label on line l, the line of its value when
@@ -410,7 +418,7 @@ func (d *Doc) splitRow(l int) (int, bool) {
 		last++
 	}
 	n := last - first + 1
-	if n < 3 || last+n >= len(d.Lines) {
+	if n < 3 {
 		return 0, false
 	}
 	values := 0
