@@ -18,6 +18,7 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"coffre/vault"
 )
@@ -57,7 +58,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	if err := migrate(ctx, w); err != nil {
+	if err := setUp(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
 	}
@@ -116,6 +117,34 @@ func prepare(ctx context.Context, db *sql.DB, queries ...string) (prepared, erro
 		p[q] = stmt
 	}
 	return p, nil
+}
+
+// setUp brings the schema up to date on w's first connection, which turns
+// the file to WAL. Processes starting together on a new file race for
+// that: where waiting could deadlock (one holds a read lock and wants the
+// write lock another is waiting on), SQLite answers SQLITE_BUSY at once
+// instead of waiting out the busy timeout. Trying again after a pause
+// lets the first process finish; about as long as that timeout in all.
+func setUp(ctx context.Context, w *sql.DB) error {
+	const pause, tries = 100 * time.Millisecond, 50
+	for try := 1; ; try++ {
+		err := migrate(ctx, w)
+		if err == nil || !busy(err) || try == tries {
+			return err
+		}
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}
+
+// busy reports whether err is SQLite's SQLITE_BUSY, or one of its
+// extended codes.
+func busy(err error) bool {
+	var se interface{ Code() int }
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 //go:embed migrations/*.sql

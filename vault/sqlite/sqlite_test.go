@@ -192,3 +192,34 @@ func migrateTo(t *testing.T, path string, n int, stmts []string) {
 		}
 	}
 }
+
+// TestBusy: a write refused because another connection holds the lock is
+// busy, whatever the extended code; another error is not.
+func TestBusy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "busy.db")
+	holder, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	holder.SetMaxOpenConns(1)
+	if _, err := holder.Exec("CREATE TABLE t (x INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := holder.Exec("BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Exec("ROLLBACK")
+	other, err := sql.Open("sqlite", path) // no busy timeout: refused at once
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	_, err = other.Exec("INSERT INTO t VALUES (1)")
+	if !busy(err) {
+		t.Errorf("write under another's lock: busy(%v) = false, want true", err)
+	}
+	if _, err := holder.Exec("SELEC 1"); busy(err) || err == nil {
+		t.Errorf("syntax error: busy(%v) = true, want false", err)
+	}
+}
