@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -36,6 +37,8 @@ type Store interface {
 // Dir is a Store of files under a root directory, one file per key.
 type Dir struct {
 	root string
+	// buffered is set once the filesystem refused O_DIRECT (see write.go).
+	buffered atomic.Bool
 }
 
 var _ Store = (*Dir)(nil)
@@ -101,37 +104,14 @@ func (d *Dir) Put(ctx context.Context, key string, data []byte) error {
 	}
 	name := d.path(key)
 	dir := filepath.Dir(name)
-	var tmp *os.File
-	// The directory is made only when missing: most puts go to one that
-	// exists, and a Mkdir that fails costs a syscall under the directory's
-	// lock for every upload. A concurrent Delete may prune a directory we
-	// just made before the temporary file lands in it; making it again is
-	// all it takes.
-	for attempt := 0; ; attempt++ {
-		var err error
-		tmp, err = os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*") // 0600
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, fs.ErrNotExist) || attempt == 3 {
-			return fmt.Errorf("blob: put %q: %w", key, err)
-		}
-		if err := d.mkdirs(dir); err != nil {
-			return fmt.Errorf("blob: put %q: %w", key, err)
-		}
-	}
-	_, err := tmp.Write(data)
+	tmp, err := d.write(dir, name, data)
 	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
+		err = os.Rename(tmp, name)
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
+		if tmp != "" {
+			os.Remove(tmp)
+		}
 		return fmt.Errorf("blob: put %q: %w", key, err)
 	}
 	if err := syncDir(dir); err != nil {
