@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,9 +25,14 @@ import (
 
 // recordingQueue remembers what was queued (the workers are not part of
 // these tests).
-type recordingQueue struct{ ids []string }
+type recordingQueue struct {
+	mu  sync.Mutex // uploads run concurrently
+	ids []string
+}
 
 func (q *recordingQueue) Enqueue(_ context.Context, d *vault.Document) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	q.ids = append(q.ids, d.ID)
 	return nil
 }
