@@ -105,13 +105,11 @@ func (d *Dir) Put(ctx context.Context, key string, data []byte) error {
 	name := d.path(key)
 	dir := filepath.Dir(name)
 	tmp, err := d.write(dir, name, data)
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
 	if err != nil {
-		if tmp != "" {
-			os.Remove(tmp)
-		}
+		return fmt.Errorf("blob: put %q: %w", key, err)
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("blob: put %q: %w", key, err)
 	}
 	if err := syncDir(dir); err != nil {

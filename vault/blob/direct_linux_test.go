@@ -11,7 +11,7 @@ import (
 // TestRefusedDirect plays a filesystem that refuses O_DIRECT, as some
 // network and FUSE filesystems do, by answering EINVAL at open (the flags
 // below are invalid together): the Dir must then write through the page
-// cache, and say so once rather than fail every Put.
+// cache, and remember it rather than fail every Put.
 func TestRefusedDirect(t *testing.T) {
 	defer func(flag int) { oDirect = flag }(oDirect)
 	oDirect = unix.O_DIRECT | unix.O_TMPFILE
