@@ -5,7 +5,9 @@
 // its default; OpenMP reads OMP_THREAD_LIMIT when the library loads, so the
 // variable must be in the process's environment from its start (cmd/coffre
 // re-executes itself to ensure it; the Makefile sets it for tests).
-// Parallelism comes from several slots instead.
+// Parallelism comes from several slots instead. On Linux, Tesseract's
+// parallel regions do not reach libgomp at all (openmp.go), which saves
+// its bookkeeping for a team of one thread: 15 % of a page's time.
 package ocr
 
 import (
