@@ -25,7 +25,7 @@ type Quality struct {
 	Sharpness  float64 // variance of the Laplacian on the document region at a fixed working scale
 	Brightness float64 // mean luminance 0..255 of the document region
 	Contrast   float64 // spread between dark text and paper (p95 - p5)
-	Ink        float64 // share of the region darker than 60 % of the paper's level
+	Ink        float64 // share of the region darker than its surroundings, as binarised: print, not shadows
 }
 
 // Result is the OCR-ready image plus what was done to produce it.

@@ -216,7 +216,8 @@ func TestQuality(t *testing.T) {
 			if q.Contrast < tt.minC || q.Contrast > tt.maxC {
 				t.Errorf("Contrast %.0f, want %.0f..%.0f", q.Contrast, tt.minC, tt.maxC)
 			}
-			if q.Blank() {
+			// A dark photo shows no ink either: the pipeline asks Dark first.
+			if q.Blank() && !tt.dark {
 				t.Errorf("%+v: a page with text is Blank", q)
 			}
 		})
@@ -228,6 +229,11 @@ func TestQuality(t *testing.T) {
 	blank := photograph(blankPage, table(1400, 1100, 5), rotatedQuad(700, 550, 700, 930, 3, 0.04))
 	if q := prepared(t, viaJPEG(t, blank, 85)).Quality; !q.Blank() {
 		t.Errorf("%+v: a photographed blank sheet is not Blank", q)
+	}
+	// A shadow across the sheet is darker than the paper, but no darker
+	// than its surroundings: no ink.
+	if q := prepared(t, viaJPEG(t, shadow(blank, 500, 0.2, 0.5, 150), 85)).Quality; !q.Blank() {
+		t.Errorf("%+v: a blank sheet under a shadow is not Blank", q)
 	}
 }
 
