@@ -237,6 +237,34 @@ func TestQuality(t *testing.T) {
 	}
 }
 
+// TestInkAwayFromEdges: a sliver of the table the crop left along the
+// sides is no ink; a few strokes in the middle are.
+func TestInkAwayFromEdges(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 700, 1000))
+	for y := range 1000 {
+		for x := range 700 {
+			g.Pix[y*g.Stride+x] = 235
+			if x < 6 || x >= 694 {
+				g.Pix[y*g.Stride+x] = 90
+			}
+		}
+	}
+	if q := measure(g); !q.Blank() {
+		t.Errorf("%+v: a blank page with dark edges is not Blank", q)
+	}
+	for i := range 40 { // strokes of a short word or two
+		x0, y0 := 200+(i%10)*30, 400+(i/10)*40
+		for y := y0; y < y0+12; y++ {
+			for x := x0; x < x0+3; x++ {
+				g.Pix[y*g.Stride+x] = 60
+			}
+		}
+	}
+	if q := measure(g); q.Blank() {
+		t.Errorf("%+v: a page with a few strokes is Blank", q)
+	}
+}
+
 func TestHomography(t *testing.T) {
 	from := [4]point{{0, 0}, {100, 0}, {100, 140}, {0, 140}}
 	to := [4]point{{12.5, 30}, {410, 5}, {455, 620}, {-3, 580}}
