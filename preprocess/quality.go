@@ -56,7 +56,7 @@ func (q Quality) blur() float64 {
 // when scanned (the scanner's specks), the most blurred photo of text
 // 0.0011, readable pages 0.0022 and more. Ink was the share darker than
 // 60 % of the paper's brightest tenth before: a shadow across a blank
-// photo counted (0.026 and 0.053), and 5 of 16 blank photos were told
+// photo counted (0.026 and 0.053), and 5 of 19 blank photos were told
 // "Photo floue"; washed-out photos of text (0.00006) were told "Page
 // blanche".
 const blankBelow = 0.0005
