@@ -12,7 +12,7 @@ import (
 )
 
 // Files are written with O_DIRECT where the system and filesystem allow it
-// (Linux; tmpfs refuses it): the bytes go from the process's memory to the
+// (Linux; tmpfs before Linux 6.6 refuses it): the bytes go from memory to the
 // disk, not through the page cache. On the development VM, copying an
 // uploaded photo into newly allocated page-cache pages was a quarter of
 // all the processor time of an upload, as the hypervisor backs each new
