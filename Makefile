@@ -58,7 +58,7 @@ run: build
 test: deps
 	$(GO) vet ./... ./testdata/gen/...
 	COFFRE_TEST_DATABASE_URL="$$(sh scripts/test-services.sh)" $(GO) test -timeout 20m ./... ./testdata/gen/...
-	$(MAKE) --no-print-directory fuzz FUZZTIME=3s
+	$(MAKE) --no-print-directory fuzz FUZZRUNS=1
 
 # Slow suites: the accuracy floors on a larger generated corpus.
 test-long: deps
