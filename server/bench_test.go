@@ -27,6 +27,11 @@ import (
 // counter; fifty at once is a bulk import, where on 2 cores the clients
 // and the server share the CPU.
 //
+// Each client's first upload is left out of p50 and p99: it opens the
+// client's connection, in a process just started, and the fifty first
+// uploads arrive in the same millisecond, as steady use never has them.
+// first-max-ms reports the slowest of those first uploads.
+//
 // The clients run in a process of their own (this test binary again, in
 // TestUploadClients), as phones do: in the server's process their 150
 // goroutines queued in its scheduler with its own, and a request waited
@@ -74,9 +79,11 @@ func BenchmarkUpload(b *testing.B) {
 				}
 				lat = append(lat, d)
 			}
-			if len(lat) != b.N {
-				b.Fatalf("%d latencies for %d uploads", len(lat), b.N)
+			if len(lat) != clients+b.N {
+				b.Fatalf("%d latencies for %d uploads", len(lat), clients+b.N)
 			}
+			b.ReportMetric(float64(slices.Max(lat[:clients]).Microseconds())/1000, "first-max-ms")
+			lat = lat[clients:]
 			slices.Sort(lat)
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
@@ -87,8 +94,8 @@ func BenchmarkUpload(b *testing.B) {
 // TestUploadClients is BenchmarkUpload's clients, run in a process of
 // their own: with COFFRE_UPLOAD_CLIENTS set to "URL TOKEN CLIENTS UPLOADS
 // FILE", it makes UPLOADS uploads of a photo to URL by CLIENTS clients at
-// once, each waiting for its answer before the next, and writes their
-// latencies to FILE.
+// once, each waiting for its answer before the next, after a first upload
+// each, and writes all their latencies to FILE, the first uploads first.
 func TestUploadClients(t *testing.T) {
 	args := strings.Fields(os.Getenv("COFFRE_UPLOAD_CLIENTS"))
 	if len(args) != 5 {
@@ -107,13 +114,18 @@ func TestUploadClients(t *testing.T) {
 	// Each client keeps its connection, as a phone's browser does.
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	defer client.CloseIdleConnections()
-	lat := make([]time.Duration, n)
+	// lat holds each client's first upload, then the measured ones.
+	lat := make([]time.Duration, clients+n)
 	var wg sync.WaitGroup
 	for c := range clients {
 		wg.Go(func() {
-			for i := c; i < n; i += clients {
-				body, ctype := uploadBody(photo, i)
-				req, err := http.NewRequest("POST", url+"/api/v1/documents", body)
+			// One body per client, as a phone holds its photo once; a new
+			// one for each upload was a fifth of the clients' processor
+			// time, which the server's 2 cores paid.
+			body, ctype, mark := uploadBody(photo)
+			for i := c; i < clients+n; i += clients {
+				body[mark], body[mark+1], body[mark+2] = byte(i), byte(i>>8), byte(i>>16)
+				req, err := http.NewRequest("POST", url+"/api/v1/documents", bytes.NewReader(body))
 				if err != nil {
 					t.Error(err)
 					return
@@ -174,16 +186,18 @@ func benchDir(b *testing.B) string {
 	return dir
 }
 
-// uploadBody is a multipart upload of photo for person i (distinct bytes
-// per upload, so that none is a duplicate).
-func uploadBody(photo []byte, i int) (*bytes.Buffer, string) {
-	var body bytes.Buffer
-	body.Grow(len(photo) + 1<<10) // the photo and the form's few headers
-	mw := multipart.NewWriter(&body)
+// uploadBody is a multipart upload of photo for person p1, and where in
+// it three bytes after the photo make each upload distinct, so that none
+// is a duplicate.
+func uploadBody(photo []byte) (body []byte, ctype string, mark int) {
+	var b bytes.Buffer
+	b.Grow(len(photo) + 1<<10) // the photo and the form's few headers
+	mw := multipart.NewWriter(&b)
 	mw.WriteField("person_id", "p1")
 	w, _ := mw.CreateFormFile("file", "photo.jpg")
 	w.Write(photo)
-	w.Write([]byte{byte(i), byte(i >> 8), byte(i >> 16)})
+	mark = b.Len()
+	w.Write(make([]byte, 3))
 	mw.Close()
-	return &body, mw.FormDataContentType()
+	return b.Bytes(), mw.FormDataContentType(), mark
 }

@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -66,6 +67,10 @@ type Server struct {
 	// user and one address upload. An office behind one address has many
 	// agents: its limit is set higher.
 	UploadsPerUser, UploadsPerAddr *Limiter
+	// MaxStoring is how many uploads are sealed, written and committed at
+	// once; 0 means 6 per processor (see upload).
+	MaxStoring int
+	storing    chan struct{} // a token per upload being stored
 
 	Now    func() time.Time
 	Logger *slog.Logger // ids and codes only: never a name or a number read from a document
@@ -84,6 +89,11 @@ func (s *Server) Handler() http.Handler {
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
+	n := s.MaxStoring
+	if n <= 0 {
+		n = 6 * runtime.GOMAXPROCS(0)
+	}
+	s.storing = make(chan struct{}, n)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/me", s.authed(s.me))
 	mux.HandleFunc("PUT /api/v1/me/password", s.authed(s.changePassword))

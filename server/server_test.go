@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -233,6 +234,108 @@ func TestUploadRefused(t *testing.T) {
 	}
 	if len(f.queue.ids) != 0 {
 		t.Errorf("refused uploads were queued: %v", f.queue.ids)
+	}
+}
+
+// heldOriginals holds each Save until released, or until the test ends,
+// and tells when one starts.
+type heldOriginals struct {
+	Originals
+	started chan struct{}
+	release chan struct{}
+	ended   chan struct{}
+}
+
+func (h *heldOriginals) Save(ctx context.Context, docID string, files [][]byte) ([]byte, error) {
+	h.started <- struct{}{}
+	select {
+	case <-h.release:
+	case <-h.ended:
+	}
+	return h.Originals.Save(ctx, docID, files)
+}
+
+// holdSaves makes f's server store at most n uploads at once, each held
+// in Save until released.
+func (f *fixture) holdSaves(t *testing.T, n int) *heldOriginals {
+	h := &heldOriginals{Originals: f.server.Originals, started: make(chan struct{}, 10), release: make(chan struct{}), ended: make(chan struct{})}
+	f.server.Originals, f.server.MaxStoring = h, n
+	f.srv = httptest.NewServer(f.server.Handler())
+	t.Cleanup(f.srv.Close)
+	t.Cleanup(func() { close(h.ended) }) // first: Close waits for the uploads
+	return h
+}
+
+// noneStarts fails if a Save starts within a tenth of a second.
+func (h *heldOriginals) noneStarts(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.started:
+		t.Fatal("an upload was stored while it should wait its turn")
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+func TestUploadTurns(t *testing.T) {
+	f := newFixture(t)
+	h := f.holdSaves(t, 2)
+	codes := make(chan int, 3)
+	for i := range 3 {
+		go func() {
+			code, _ := f.upload(t, part{"person_id", "p1"}, page(fmt.Sprint("page ", i)))
+			codes <- code
+		}()
+	}
+	<-h.started
+	<-h.started
+	h.noneStarts(t)
+	h.release <- struct{}{} // the first stored frees a turn
+	select {
+	case <-h.started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the third upload never got its turn")
+	}
+	h.release <- struct{}{}
+	h.release <- struct{}{}
+	for range 3 {
+		if code := <-codes; code != http.StatusAccepted {
+			t.Errorf("upload: %d, want 202", code)
+		}
+	}
+}
+
+// An upload whose client leaves while it waits for its turn is not stored.
+func TestUploadLeftWaiting(t *testing.T) {
+	f := newFixture(t)
+	h := f.holdSaves(t, 1)
+	first := make(chan int)
+	go func() {
+		code, _ := f.upload(t, part{"person_id", "p1"}, page("first"))
+		first <- code
+	}()
+	<-h.started
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("person_id", "p1")
+	w, _ := mw.CreateFormFile("file", "page.pdf")
+	w.Write([]byte("%PDF-1.4\nsecond"))
+	mw.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "POST", f.srv.URL+"/api/v1/documents", &body)
+	req.Header.Set("Authorization", "Bearer "+f.agent)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the second upload was answered %s while the first held the only turn", resp.Status)
+	}
+	h.release <- struct{}{}
+	if code := <-first; code != http.StatusAccepted {
+		t.Fatalf("first upload: %d, want 202", code)
+	}
+	h.noneStarts(t)
+	if len(f.queue.ids) != 1 {
+		t.Errorf("%d documents queued, want the first only", len(f.queue.ids))
 	}
 }
 

@@ -33,6 +33,7 @@ const (
 	msgBadQueue   = "File inconnue : « interactive » ou « bulk »."
 	msgSlowDown   = "Trop d'envois en peu de temps : attendez une minute puis recommencez."
 	msgTooBig     = "L'envoi dépasse %d Mo en tout : envoyez moins de pages, ou des photos moins lourdes."
+	msgBusy       = "Le coffre est très sollicité : renvoyez le document dans quelques minutes."
 	defaultMaxMiB = 50
 	// defaultMaxTotalMiB is an upload's budget: twenty 5 MB phone photos.
 	defaultMaxTotalMiB = 100
@@ -56,6 +57,18 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, u vault.User) {
 		return
 	}
 	if !s.uploadTarget(w, r, u, form.person) {
+		return
+	}
+	// Uploads take turns to be stored, in the order they came, MaxStoring
+	// at a time; their bodies are read already, so a slow phone holds no
+	// turn. When a burst all stored at once, each went at the pace of the
+	// whole burst and the last answers came far behind the others.
+	select {
+	case s.storing <- struct{}{}:
+		defer func() { <-s.storing }()
+	case <-r.Context().Done(): // the client left, or the deadline passed
+		w.Header().Set("Retry-After", "60")
+		s.fail(w, r, http.StatusServiceUnavailable, msgBusy, r.Context().Err())
 		return
 	}
 	doc := &vault.Document{
