@@ -92,26 +92,36 @@ func (d *Dir) createTemp(dir, name string, flag int) (*os.File, error) {
 	}
 }
 
-// writeDirect writes data to f, opened with O_DIRECT, through an aligned
-// buffer padded with zeros to a whole block, then cuts the file to data's
-// length.
+// writeDirect writes data to f, opened with O_DIRECT: its whole blocks
+// straight from an aligned buffer, then the last, partial block through
+// the page cache, O_DIRECT turned off. Writing that block padded and
+// cutting the file back made ext4 read it from the disk again, to zero
+// what the cut left in it: a read for every upload, and a wait.
 func writeDirect(f *os.File, data []byte) error {
-	n := (len(data) + align - 1) &^ (align - 1)
-	bp := directBuffers.Get().(*[]byte)
-	if cap(*bp) < n {
-		*bp = alignedBuffer(n)
+	n := len(data) &^ (align - 1)
+	if n > 0 {
+		bp := directBuffers.Get().(*[]byte)
+		if cap(*bp) < n {
+			*bp = alignedBuffer(n)
+		}
+		buf := (*bp)[:n]
+		copy(buf, data)
+		_, err := f.Write(buf)
+		if cap(*bp) <= maxPooled {
+			directBuffers.Put(bp)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	buf := (*bp)[:n]
-	copy(buf, data)
-	clear(buf[len(data):])
-	_, err := f.Write(buf)
-	if cap(*bp) <= maxPooled {
-		directBuffers.Put(bp)
+	if n == len(data) {
+		return nil
 	}
-	if err != nil {
+	if err := endDirect(f); err != nil {
 		return err
 	}
-	return f.Truncate(int64(len(data)))
+	_, err := f.Write(data[n:])
+	return err
 }
 
 // alignedBuffer returns n bytes starting on an align boundary; Go gives
