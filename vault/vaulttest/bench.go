@@ -23,7 +23,8 @@ var benchAsOf = coffre.NewDate(2025, time.June, 15)
 // BenchSearch loads BenchDocuments generated documents into the empty
 // store s with load, the store's bulk insert, then measures
 // representative searches, one sub-benchmark each, and reports their
-// 95th percentile latency as p95-ms.
+// 95th percentile latency as p95-ms: run it with -benchtime 100x or so,
+// as under 20 searches that is the slowest one.
 func BenchSearch(b *testing.B, s vault.Store, load func(ctx context.Context, docs []vault.Document) error) {
 	docs := Generate(BenchDocuments)
 	// The mandates first: load then brings the planner's statistics up to
