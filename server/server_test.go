@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -158,18 +157,8 @@ func (f *fixture) upload(t *testing.T, parts ...part) (int, map[string]any) {
 // uploadAs uploads parts with token.
 func (f *fixture) uploadAs(t *testing.T, token string, parts ...part) (int, map[string]any) {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for _, p := range parts {
-		if p.name == "file" {
-			w, _ := mw.CreateFormFile("file", "page.jpg")
-			w.Write([]byte(p.value))
-		} else {
-			mw.WriteField(p.name, p.value)
-		}
-	}
-	mw.Close()
-	resp := f.request(t, token, "POST", "/api/v1/documents", &body, mw.FormDataContentType())
+	ctype, body := multipartBody("page.jpg", parts...)
+	resp := f.request(t, token, "POST", "/api/v1/documents", bytes.NewReader(body), ctype)
 	defer resp.Body.Close()
 	var out map[string]any
 	json.NewDecoder(resp.Body).Decode(&out)
@@ -314,17 +303,12 @@ func TestUploadLeftWaiting(t *testing.T) {
 		first <- code
 	}()
 	<-h.started
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("person_id", "p1")
-	w, _ := mw.CreateFormFile("file", "page.pdf")
-	w.Write([]byte("%PDF-1.4\nsecond"))
-	mw.Close()
+	ctype, body := multipartBody("page.jpg", part{"person_id", "p1"}, page("second"))
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "POST", f.srv.URL+"/api/v1/documents", &body)
+	req, _ := http.NewRequestWithContext(ctx, "POST", f.srv.URL+"/api/v1/documents", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+f.agent)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Type", ctype)
 	if resp, err := http.DefaultClient.Do(req); err == nil {
 		resp.Body.Close()
 		t.Fatalf("the second upload was answered %s while the first held the only turn", resp.Status)
