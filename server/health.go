@@ -44,6 +44,12 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	for _, st := range []vault.State{vault.StateReceived, vault.StateProcessing, vault.StateDone, vault.StateFailed, vault.StateNeedsReview} {
 		fmt.Fprintf(w, "coffre_documents{state=%q} %d\n", st, counts[st])
 	}
+	// Uploads waiting for a turn mean this process stores as fast as it
+	// can: another serve process would share them.
+	fmt.Fprintln(w, "# HELP coffre_uploads Uploads of this process being stored, and waiting for their turn.")
+	fmt.Fprintln(w, "# TYPE coffre_uploads gauge")
+	fmt.Fprintf(w, "coffre_uploads{state=\"storing\"} %d\n", len(s.storing))
+	fmt.Fprintf(w, "coffre_uploads{state=\"waiting\"} %d\n", s.waiting.Load())
 	if s.MoreMetrics != nil {
 		defer s.MoreMetrics(w)
 	}

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"coffre"
@@ -71,6 +72,7 @@ type Server struct {
 	// once; 0 means 6 per processor (see upload).
 	MaxStoring int
 	storing    chan struct{} // a token per upload being stored
+	waiting    atomic.Int64  // uploads waiting for their turn
 
 	Now    func() time.Time
 	Logger *slog.Logger // ids and codes only: never a name or a number read from a document

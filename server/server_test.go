@@ -278,6 +278,22 @@ func TestUploadTurns(t *testing.T) {
 	<-h.started
 	<-h.started
 	h.noneStarts(t)
+	// The third may still be on its way to its turn: /metrics is asked
+	// until it counts it.
+	var metrics []byte
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		resp := f.request(t, "", "GET", "/metrics", nil, "")
+		metrics, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(metrics), `coffre_uploads{state="waiting"} 1`) {
+			break
+		}
+	}
+	for _, want := range []string{`coffre_uploads{state="storing"} 2`, `coffre_uploads{state="waiting"} 1`} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, metrics)
+		}
+	}
 	h.release <- struct{}{} // the first stored frees a turn
 	select {
 	case <-h.started:
