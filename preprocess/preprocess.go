@@ -245,8 +245,9 @@ func analyse(small *image.Gray, k int, doc docFrame, do steps) analysis {
 	aToSmall := scaling(1 / float64(k)).mul(doc.toSrc).mul(scaling(1 / an.sA))
 	aw, ah := math.Round(doc.w*an.sA), math.Round(doc.h*an.sA)
 	an.img = warp(small, aToSmall, int(aw), int(ah))
-	an.quality = measure(an.img)
-	ink, glyph := glyphs(binarize(an.img))
+	dark := binarize(an.img)
+	an.quality = measure(an.img, dark)
+	ink, glyph := glyphs(dark)
 	an.o = findOrientation(ink)
 	if do&stepTurn == 0 && an.o.turned != 0 {
 		an.o = orientation{} // the skew was measured on the turned page

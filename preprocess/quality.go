@@ -70,9 +70,10 @@ func (q Quality) Blank() bool { return q.Ink < blankBelow }
 func (q Quality) Dark() bool { return q.Brightness < darkBelow }
 
 // measure computes Quality on the analysis image (document region at
-// workLong px on its long side), skipping a 2 px border where the warp's
-// white fill and page edges would count as detail.
-func measure(g *image.Gray) Quality {
+// workLong px on its long side), dark being its binarisation, skipping a
+// 2 px border where the warp's white fill and page edges would count as
+// detail.
+func measure(g *image.Gray, dark bitmap) Quality {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	if w < 5 || h < 5 {
 		return Quality{}
@@ -96,7 +97,6 @@ func measure(g *image.Gray) Quality {
 	// Ink is counted away from the edges, where a sliver of the table
 	// left by the crop is darker than the paper beside it.
 	ink, m := 0, max(2, min(w, h)/50)
-	dark := binarize(g)
 	for y := m; y < h-m; y++ {
 		for _, v := range dark.pix[y*w+m : y*w+w-m] {
 			ink += int(v)
