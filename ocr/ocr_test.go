@@ -88,6 +88,48 @@ func TestRecognizeCancelled(t *testing.T) {
 	}
 }
 
+func TestWarm(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		ok   bool
+	}{
+		{"fra", true},
+		{"zzz", false}, // no such model: the service fails at start, not on its first document
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			p, err := NewPool(2, tc.lang, 6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			if err := p.Warm(context.Background()); (err == nil) != tc.ok {
+				t.Fatalf("Warm: err = %v, want ok %v", err, tc.ok)
+			}
+			if len(p.clients) != 2 {
+				t.Fatalf("%d slots free after Warm, want 2", len(p.clients))
+			}
+		})
+	}
+}
+
+func TestWarmCancelled(t *testing.T) {
+	p, err := NewPool(2, "fra", 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	held := <-p.clients
+	defer func() { p.clients <- held }()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := p.Warm(ctx); err != context.Canceled {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if len(p.clients) != 1 {
+		t.Fatalf("%d slots free after a cancelled Warm, want the 1 it found", len(p.clients))
+	}
+}
+
 // rotateCW turns g clockwise by a multiple of 90 degrees.
 func rotateCW(g *image.Gray, deg int) *image.Gray {
 	for ; deg > 0; deg -= 90 {

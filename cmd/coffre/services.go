@@ -252,6 +252,12 @@ func (s *services) startWorkers(ctx context.Context, cfg *Config, logger *slog.L
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
+	if err := tess.Warm(ctx); err != nil {
+		tess.Close()
+		return nil, fmt.Errorf("tesseract : %w", err)
+	}
+	logger.Info("ocr engines loaded", "slots", cfg.Workers, "ms", time.Since(start).Milliseconds())
 	pol, _ := cfg.policy()
 	proc := &workers.Processor{Store: s.store, Originals: s.originals, Scanner: p, Now: time.Now, Logger: logger, Stats: &s.stats}
 	flag := &workers.Flagger{Store: s.store, SoonDays: pol.ExpiringSoonDays, Now: time.Now, Logger: logger}
