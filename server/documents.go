@@ -87,7 +87,19 @@ func (s *Server) documentState(w http.ResponseWriter, r *http.Request, u vault.U
 	if !s.ownUpload(u, d) && !s.mayRead(w, r, u, actionView, d.PersonID, d.ID) {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": d.ID, "state": d.State})
+	state := d.State
+	// A duplicate is never read itself: its state is the original's,
+	// which its record shows. Its own is the original's when it came,
+	// and a page waiting on it would wait for ever.
+	if d.DuplicateOf != "" {
+		orig, err := s.Store.Get(r.Context(), d.DuplicateOf)
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		state = orig.State
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": d.ID, "state": state})
 }
 
 // uploaderWindow is how long the user who uploaded a document may see

@@ -189,6 +189,19 @@ func TestUpload(t *testing.T) {
 	if code != http.StatusAccepted || dup["duplicate_of"] != id || len(f.queue.ids) != 1 {
 		t.Errorf("duplicate: %d %v, queued %d; want 202 duplicate_of %s, not queued", code, dup, len(f.queue.ids), id)
 	}
+	// The agent's page waits on the duplicate's state: the original's.
+	ctx, now := context.Background(), time.Now()
+	if _, err := f.store.Claim(ctx, id, time.Minute, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.Finish(ctx, id, coffre.NewRecord(id), "", vault.StateDone, "Document lu.", now); err != nil {
+		t.Fatal(err)
+	}
+	var state map[string]any
+	f.get(t, "/api/v1/documents/"+dup["id"].(string)+"/state", &state)
+	if state["state"] != "done" || state["id"] != dup["id"] {
+		t.Errorf("duplicate's state = %v, want the original's, done", state)
+	}
 	// For another person they are another document.
 	if _, other := f.upload(t, part{"person_id", "p2"}, page("recto"), page("verso")); other["duplicate_of"] != nil {
 		t.Errorf("another person's upload linked as a duplicate: %v", other)
