@@ -164,32 +164,35 @@ type docView struct {
 	History                                 []struct{ From, To string }
 }
 
-// waitDone polls the documents until none is received or processing,
-// asking again only for those still pending: a finished one does not
-// change, and the benchmarks' ratios should not pay for the polling.
+// waitDone waits until none of the documents is received or processing,
+// then reads each once. It polls as an agent's page does, the state alone
+// (a few hundred microseconds, not journaled), and only the first
+// document not yet seen done: later ones, queued after it, are mostly
+// pending too. Polling every pending record every 100 ms made the service
+// spend 15 % more processor time on 45 pages than reading them, each read
+// journaled.
 func (p *proc) waitDone(t testing.TB, ids []string, timeout time.Duration) map[string]docView {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
-	docs := make(map[string]docView, len(ids))
-	pending := ids
-	for {
-		var still []string
-		for _, id := range pending {
-			var d docView
-			p.getJSON(t, "/api/v1/documents/"+id, &d)
-			docs[id] = d
-			if d.State == "received" || d.State == "processing" {
-				still = append(still, id)
-			}
-		}
-		if pending = still; len(pending) == 0 {
-			return docs
+	for pending := ids; len(pending) > 0; {
+		var s struct{ State string }
+		p.getJSON(t, "/api/v1/documents/"+pending[0]+"/state", &s)
+		if s.State != "received" && s.State != "processing" {
+			pending = pending[1:]
+			continue
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d documents still pending after %v", len(pending), len(ids), timeout)
+			t.Fatalf("document %s still %s after %v, %d of %d not seen done", pending[0], s.State, timeout, len(pending), len(ids))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	docs := make(map[string]docView, len(ids))
+	for _, id := range ids {
+		var d docView
+		p.getJSON(t, "/api/v1/documents/"+id, &d)
+		docs[id] = d
+	}
+	return docs
 }
 
 func corpusFile(name string) string { return filepath.Join(corpusDir, name) }
