@@ -188,8 +188,11 @@ func shape(s string, width int) (string, bool) {
 		return s[:width], true
 	case 0 < d && d <= 2:
 		return s, true
-	case d < 0 && strings.HasSuffix(s, "<"):
-		return s + strings.Repeat("<", -d), true
+	case d < 0 && strings.HasSuffix(strings.TrimRight(s, "K"), "<"):
+		// The last of the fillers left may be read K: a line that came
+		// short ends in fillers.
+		s = strings.TrimRight(s, "K")
+		return s + strings.Repeat("<", width-len(s)), true
 	}
 	return "", false
 }

@@ -154,6 +154,8 @@ func TestShape(t *testing.T) {
 		{"P<FRALEROY<<NICOLAS<<<<<<<<<<<<<<<<", 44, "P<FRALEROY<<NICOLAS<<<<<<<<<<<<<<<<<<<<<<<<<", true},            // 35: Tesseract shortened the run
 		{"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<<", 44, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", true}, // 46: trimmed
 		{"L898902C36UTO7408122F1204159ZE184226B<<<<<1", 44, "", false},                                               // short, ends in a digit
+		{"IRFRAMT62466126<<<<<<<K", 30, "IRFRAMT62466126<<<<<<<<<<<<<<<", true},                                      // short, its last filler read K
+		{"P<FRAMARTIN<<ERIK", 44, "", false},                                                                         // short, ends in a name's K
 		{"L898902C36UTO7408122F1204159ZE184226B<<<<<10<", 44, "L898902C36UTO7408122F1204159ZE184226B<<<<<10", true},
 		{"L898902C36UTO7408122F1204159ZE184226B<<<<<105", 44, "L898902C36UTO7408122F1204159ZE184226B<<<<<105", true}, // for Read
 		{"1409092172892THEO<<FRANCO1IS6405146M5", 36, "1409092172892THEO<<FRANCO1IS6405146M5", true},

@@ -58,6 +58,30 @@ func TestMRZBand(t *testing.T) {
 	}
 }
 
+func TestMRZBandMissedLine(t *testing.T) {
+	// A residence permit scanned on A4: the page's reading saw the
+	// zone's last two lines, not its first, one line pitch above them.
+	page := image.Rect(0, 0, 3769, 5260)
+	lines := []Line{
+		{Text: "02112019  Patrecruns Dés MAUTS-DEune", Box: image.Rect(387, 909, 1067, 962)},
+		{Text: "IRFRAMTé24661 DÉC RLE RER ÈS", Box: image.Rect(383, 1130, 1065, 1179)},
+		{Text: "4704122M2311012TUN<<<<<<<<<<<2", Box: image.Rect(382, 1189, 1053, 1218)},
+		{Text: "BERTRAND<<SEBASTIEN<<<<<<<<<<<", Box: image.Rect(381, 1231, 1054, 1257)},
+	}
+	band, _, ok := mrzBand(lines, page)
+	if !ok {
+		t.Fatal("no band found")
+	}
+	// The first line's glyphs (y 1155–1175) and a margin: at the band's
+	// very edge, its 6s read as 0s.
+	if first := image.Rect(382, 1140, 1053, 1176); !first.In(band) {
+		t.Errorf("band %v does not hold the missed first line %v", band, first)
+	}
+	if band.Min.Y < 962 {
+		t.Errorf("band %v reaches the visual zone", band)
+	}
+}
+
 // fakeMRZ answers ReadMRZ with its readings in turn.
 type fakeMRZ struct {
 	readings []string
