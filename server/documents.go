@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -53,12 +54,10 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request, u vault.User) 
 	if !s.ownUpload(u, d) && !s.mayRead(w, r, u, actionView, d.PersonID, d.ID) {
 		return
 	}
-	shown := d
-	if d.DuplicateOf != "" { // a duplicate shows what was read on the original
-		if shown, err = s.Store.Get(r.Context(), d.DuplicateOf); err != nil {
-			s.storeError(w, r, err)
-			return
-		}
+	shown, err := s.shown(r.Context(), d)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
 	}
 	history, err := s.Store.Events(r.Context(), shown.ID)
 	if err != nil {
@@ -87,19 +86,23 @@ func (s *Server) documentState(w http.ResponseWriter, r *http.Request, u vault.U
 	if !s.ownUpload(u, d) && !s.mayRead(w, r, u, actionView, d.PersonID, d.ID) {
 		return
 	}
-	state := d.State
-	// A duplicate is never read itself: its state is the original's,
-	// which its record shows. Its own is the original's when it came,
-	// and a page waiting on it would wait for ever.
-	if d.DuplicateOf != "" {
-		orig, err := s.Store.Get(r.Context(), d.DuplicateOf)
-		if err != nil {
-			s.storeError(w, r, err)
-			return
-		}
-		state = orig.State
+	// A duplicate's own state is the original's when it came: a page
+	// waiting on it would wait for ever.
+	shown, err := s.shown(r.Context(), d)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": d.ID, "state": state})
+	writeJSON(w, http.StatusOK, map[string]any{"id": d.ID, "state": shown.State})
+}
+
+// shown returns the document whose reading d shows: d itself, or for a
+// duplicate, which is never read, its original.
+func (s *Server) shown(ctx context.Context, d *vault.Document) (*vault.Document, error) {
+	if d.DuplicateOf == "" {
+		return d, nil
+	}
+	return s.Store.Get(ctx, d.DuplicateOf)
 }
 
 // uploaderWindow is how long the user who uploaded a document may see
