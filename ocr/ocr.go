@@ -160,10 +160,15 @@ func newSlot(lang string, psm int) (*slot, error) {
 	return s, nil
 }
 
+// engines lists the slot's engines, nil where one was not made.
+func (s *slot) engines() []*gosseract.Client {
+	return []*gosseract.Client{s.page, s.numbers, s.mrz}
+}
+
 // close frees the slot's engines.
 func (s *slot) close() error {
 	var errs []error
-	for _, c := range []*gosseract.Client{s.page, s.numbers, s.mrz} {
+	for _, c := range s.engines() {
 		if c != nil {
 			errs = append(errs, c.Close())
 		}
@@ -235,7 +240,7 @@ func (p *Pool) Warm(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for i, s := range slots {
 		wg.Go(func() {
-			for _, c := range []*gosseract.Client{s.page, s.numbers, s.mrz} {
+			for _, c := range s.engines() {
 				if err := setImage(c, blank); err != nil {
 					errs[i] = err
 					return
