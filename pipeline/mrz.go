@@ -112,15 +112,15 @@ func mrzBand(lines []Line, bounds image.Rectangle) (band image.Rectangle, lineHe
 	}
 	slices.Sort(heights)
 	h := heights[len(heights)/2]
-	grow, down := h*3/4, h*3/4 // every line of the zone was seen: a margin
+	dx, dy := h*3/4, h*3/4 // every line of the zone was seen: a margin
 	if len(heights) < 3 && long < 2 {
 		// A missed line lies a line pitch (1.45 h on the corpus
 		// cards) beyond those seen. With its glyphs 2 px from the edge
 		// of a band grown by 1.25 h, its 6s read as 0s; a band grown
 		// by a pitch and more than a line's margin reads it right.
-		grow, down = h*5/4, h*11/4
+		dx, dy = h*5/4, h*11/4
 	}
-	band = image.Rect(band.Min.X-grow, band.Min.Y-down, band.Max.X+grow, band.Max.Y+down).Intersect(bounds)
+	band = image.Rect(band.Min.X-dx, band.Min.Y-dy, band.Max.X+dx, band.Max.Y+dy).Intersect(bounds)
 	return band, h, !band.Empty()
 }
 
