@@ -41,7 +41,7 @@ type Store interface {
 
 // Originals keeps documents' files sealed.
 type Originals interface {
-	Save(ctx context.Context, docID string, files [][]byte) ([]byte, error)
+	Save(ctx context.Context, doc *vault.Document, files [][]byte) error
 	File(ctx context.Context, doc *vault.Document, n int) ([]byte, error)
 	Delete(ctx context.Context, doc *vault.Document) error
 }

@@ -248,13 +248,13 @@ type heldOriginals struct {
 	ended   chan struct{}
 }
 
-func (h *heldOriginals) Save(ctx context.Context, docID string, files [][]byte) ([]byte, error) {
+func (h *heldOriginals) Save(ctx context.Context, doc *vault.Document, files [][]byte) error {
 	h.started <- struct{}{}
 	select {
 	case <-h.release:
 	case <-h.ended:
 	}
-	return h.Originals.Save(ctx, docID, files)
+	return h.Originals.Save(ctx, doc, files)
 }
 
 // holdSaves makes f's server store at most n uploads at once, each held

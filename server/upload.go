@@ -83,8 +83,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, u vault.User) {
 	for i, f := range form.files {
 		doc.Pages[i] = vault.Page{Mime: mimetype.Detect(f).String(), Size: int64(len(f))}
 	}
-	var err error
-	if doc.WrappedKey, err = s.Originals.Save(r.Context(), doc.ID, form.files); err != nil {
+	if err := s.Originals.Save(r.Context(), doc, form.files); err != nil {
 		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
 		return
 	}

@@ -97,6 +97,10 @@ type Correction struct {
 type Page struct {
 	Mime string
 	Size int64
+	// Blob is the key of the page's sealed file in the blob store; empty
+	// for documents stored before the store chose its keys, whose files
+	// are under keys made from the document's id (see vault/originals).
+	Blob string `json:",omitempty"`
 }
 
 // Event is one change of a document's state, kept for its history.

@@ -122,8 +122,7 @@ func storeDocument(t *testing.T, dir string, master seal.MasterKey, page []byte)
 	defer st.Close()
 	d := &vault.Document{ID: vault.NewID(), PersonID: "p1", Queue: vault.QueueInteractive, SHA256: vault.NewID(),
 		Pages: []vault.Page{{Mime: "text/plain", Size: int64(len(page))}}}
-	var err error
-	if d.WrappedKey, err = files.Save(t.Context(), d.ID, [][]byte{page}); err != nil {
+	if err := files.Save(t.Context(), d, [][]byte{page}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := st.Create(t.Context(), d, time.Now()); err != nil {

@@ -131,6 +131,9 @@ func openServices(ctx context.Context, sc serviceConfig, logger *slog.Logger) (*
 		s.Close()
 		return nil, err
 	}
+	if c, ok := s.originals.Blobs.(io.Closer); ok { // the segment being written
+		s.closers = append(s.closers, c.Close)
+	}
 	if err := s.openRedis(sc, logger); err != nil {
 		s.Close()
 		return nil, err

@@ -2,9 +2,8 @@
 // sealed by vault/seal: nothing here encrypts) behind a small interface, so
 // that object storage can replace the local directory later.
 //
-// Dir, the directory store, acknowledges a Put only once the bytes and
-// their directory entries are on disk: an upload the user saw succeed must
-// survive a power cut.
+// Dir, the directory store, acknowledges a Put only once the bytes are on
+// disk: an upload the user saw succeed must survive a power cut.
 package blob
 
 import (
@@ -15,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 )
@@ -23,25 +23,47 @@ import (
 // errors.Is.
 var ErrNotFound = errors.New("blob: not found")
 
-// Store keeps blobs by key. Keys are slash-separated paths of [a-z0-9_.-]
-// segments, such as "ab12…/page-1".
+// Store keeps blobs under keys it chooses.
 type Store interface {
-	// Put stores data under key, replacing any previous blob.
-	Put(ctx context.Context, key string, data []byte) error
+	// Put stores data durably and returns the key that reads it back.
+	Put(ctx context.Context, data []byte) (key string, err error)
 	// Get returns the blob, or an error wrapping ErrNotFound.
 	Get(ctx context.Context, key string) ([]byte, error)
 	// Delete removes the blob; deleting a missing key is not an error.
 	Delete(ctx context.Context, key string) error
 }
 
-// Dir is a Store of files under a root directory, one file per key.
+// Dir is a Store in a directory that every process of a vault mounts. Each
+// process appends its blobs to a segment file of its own (segments/seg-…,
+// see segment.go), and a blob's key says where it lies: which segment, at
+// which offset, how long. Deleting a blob punches its bytes out of the
+// segment, which frees their space.
+//
+// A file per blob cost an upload the creation of a file, a rename and two
+// fsyncs (the file's and its directory's). On an ext4 without a journal,
+// as on the development VM, creating a file also searches past every inode
+// freed in the last minutes: 0.1-0.6 ms of processor time per upload,
+// varying with what the machine deleted before. Appending to a segment
+// creates nothing, and uploads arriving together share one fdatasync.
+//
+// Blobs stored one file per key by earlier versions (keys such as
+// "ab/ab12…-1") are still read and deleted; none is written any more.
 type Dir struct {
 	root string
+	// segmentSize is the size past which a new segment is started.
+	segmentSize int64
 	// buffered is set once the filesystem refused O_DIRECT (see write.go).
 	buffered atomic.Bool
+
+	mu  sync.Mutex
+	cur *segment // the segment Put appends to; nil until the first Put
 }
 
 var _ Store = (*Dir)(nil)
+
+// defaultSegmentSize bounds a segment: some 4,000 phone photos, few enough
+// files for any directory, small enough to copy.
+const defaultSegmentSize = 1 << 30
 
 // NewDir returns a Dir rooted at root, creating it with mode 0700 if
 // needed: the files are sealed, but their names and sizes are nobody
@@ -56,23 +78,120 @@ func NewDir(root string) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob: root: %w", err)
 	}
-	if err := os.MkdirAll(root, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Join(root, segmentsDir), 0o700); err != nil {
 		return nil, fmt.Errorf("blob: create root: %w", err)
 	}
-	fi, err := os.Stat(root)
-	if err != nil {
-		return nil, fmt.Errorf("blob: root: %w", err)
-	}
-	if !fi.IsDir() {
-		return nil, fmt.Errorf("blob: root %s is not a directory", root)
-	}
-	return &Dir{root: root}, nil
+	return &Dir{root: root, segmentSize: defaultSegmentSize}, nil
 }
 
-// validKey accepts keys that can only name a file under the root: no
-// absolute path, no empty, "." or ".." segment. Segments may not start
-// with "." at all, which also keeps keys clear of Put's temporary files.
-func validKey(key string) error {
+// Close closes the segment being appended to, once its Puts are done.
+// Get and Delete still work after; Put opens a new segment.
+func (d *Dir) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cur == nil {
+		return nil
+	}
+	err := d.cur.close()
+	d.cur = nil
+	return err
+}
+
+// Put appends data to this process's segment and returns its key once
+// the bytes are on disk.
+func (d *Dir) Put(ctx context.Context, data []byte) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("blob: put: %w", err)
+	}
+	seg, off, err := d.reserve(int64(len(data)))
+	if err != nil {
+		return "", fmt.Errorf("blob: put: %w", err)
+	}
+	defer seg.inflight.Done()
+	if err := seg.write(off, data); err != nil {
+		return "", fmt.Errorf("blob: put in %s: %w", seg.name, err)
+	}
+	if err := seg.sync(); err != nil {
+		return "", fmt.Errorf("blob: put in %s: %w", seg.name, err)
+	}
+	return location{seg.name, off, int64(len(data))}.key(), nil
+}
+
+// reserve sets aside room for n bytes in the current segment, starting a
+// new one when there is none, it is full, or its disk failed it. The
+// caller must call the segment's inflight.Done once its Put is over.
+func (d *Dir) reserve(n int64) (*segment, int64, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cur != nil && (d.cur.failed() || d.cur.end > 0 && d.cur.end+n > d.segmentSize) {
+		go d.cur.close() // once the Puts in flight in it are done
+		d.cur = nil
+	}
+	if d.cur == nil {
+		seg, err := d.openSegment()
+		if err != nil {
+			return nil, 0, err
+		}
+		d.cur = seg
+	}
+	off := d.cur.end
+	d.cur.end += padded(n)
+	d.cur.inflight.Add(1)
+	return d.cur, off, nil
+}
+
+// Get returns the blob stored under key.
+func (d *Dir) Get(ctx context.Context, key string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("blob: get %q: %w", key, err)
+	}
+	if loc, ok := parseKey(key); ok {
+		b, err := d.read(loc)
+		if err != nil {
+			return nil, fmt.Errorf("blob: get %q: %w", key, err)
+		}
+		return b, nil
+	}
+	if err := validFileKey(key); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(d.path(key))
+	if err != nil {
+		// A key naming a directory ("ab12" when "ab12/page-1" exists) or
+		// going through a file ("ab12/page-1/x") is no blob either.
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ENOTDIR) {
+			return nil, fmt.Errorf("blob: get %q: %w", key, ErrNotFound)
+		}
+		return nil, fmt.Errorf("blob: get %q: %w", key, err)
+	}
+	return b, nil
+}
+
+// Delete removes the blob under key. Deleting a missing key succeeds: a
+// retried delete must not fail.
+func (d *Dir) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("blob: delete %q: %w", key, err)
+	}
+	if loc, ok := parseKey(key); ok {
+		if err := d.erase(loc); err != nil {
+			return fmt.Errorf("blob: delete %q: %w", key, err)
+		}
+		return nil
+	}
+	if err := validFileKey(key); err != nil {
+		return err
+	}
+	if err := d.deleteFile(key); err != nil {
+		return fmt.Errorf("blob: delete %q: %w", key, err)
+	}
+	return nil
+}
+
+// validFileKey accepts the keys of blobs stored one file per key, which
+// can only name a file under the root: no absolute path, no empty, "." or
+// ".." segment, no segment starting with ".".
+func validFileKey(key string) error {
 	if key == "" || len(key) > 512 {
 		return fmt.Errorf("blob: invalid key of %d bytes", len(key))
 	}
@@ -91,87 +210,9 @@ func validKey(key string) error {
 
 func (d *Dir) path(key string) string { return filepath.Join(d.root, filepath.FromSlash(key)) }
 
-// Put writes data durably: a temporary file in the final directory is
-// written and fsynced, renamed over the final name (so readers see the old
-// blob or the new one, never a part), and the directory is fsynced so the
-// rename itself survives a crash.
-func (d *Dir) Put(ctx context.Context, key string, data []byte) error {
-	if err := validKey(key); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("blob: put %q: %w", key, err)
-	}
-	name := d.path(key)
-	dir := filepath.Dir(name)
-	tmp, err := d.write(dir, name, data)
-	if err != nil {
-		return fmt.Errorf("blob: put %q: %w", key, err)
-	}
-	if err := os.Rename(tmp, name); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("blob: put %q: %w", key, err)
-	}
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("blob: put %q: %w", key, err)
-	}
-	return nil
-}
-
-// mkdirs makes the key's parent directories (0700) below the root, and
-// fsyncs the parent of each one it makes, so that the new file's path is
-// as durable as the file.
-func (d *Dir) mkdirs(dir string) error {
-	rel, err := filepath.Rel(d.root, dir)
-	if err != nil || rel == "." {
-		return err
-	}
-	cur := d.root
-	for seg := range strings.SplitSeq(rel, string(filepath.Separator)) {
-		parent := cur
-		cur = filepath.Join(cur, seg)
-		if err := os.Mkdir(cur, 0o700); errors.Is(err, fs.ErrExist) {
-			continue
-		} else if err != nil {
-			return err
-		}
-		if err := syncDir(parent); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Get returns the blob stored under key.
-func (d *Dir) Get(ctx context.Context, key string) ([]byte, error) {
-	if err := validKey(key); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("blob: get %q: %w", key, err)
-	}
-	b, err := os.ReadFile(d.path(key))
-	if err != nil {
-		// A key naming a directory ("ab12" when "ab12/page-1" exists) or
-		// going through a file ("ab12/page-1/x") is no blob either.
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ENOTDIR) {
-			return nil, fmt.Errorf("blob: get %q: %w", key, ErrNotFound)
-		}
-		return nil, fmt.Errorf("blob: get %q: %w", key, err)
-	}
-	return b, nil
-}
-
-// Delete removes the blob under key, then the parent directories it leaves
-// empty, so that deleted documents leave no trace of their ids behind.
-// Deleting a missing key succeeds: a retried delete must not fail.
-func (d *Dir) Delete(ctx context.Context, key string) error {
-	if err := validKey(key); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("blob: delete %q: %w", key, err)
-	}
+// deleteFile removes a blob stored as a file, then the parent directories
+// it leaves empty, so that deleted documents leave no trace of their ids.
+func (d *Dir) deleteFile(key string) error {
 	name := d.path(key)
 	fi, err := os.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && fi.IsDir() {
@@ -181,17 +222,16 @@ func (d *Dir) Delete(ctx context.Context, key string) error {
 		err = os.Remove(name)
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("blob: delete %q: %w", key, err)
+		return err
 	}
-	// Prune upwards; os.Remove refuses a non-empty directory, so a blob
-	// being Put alongside is never lost, and failing here is harmless.
+	// Prune upwards; os.Remove refuses a non-empty directory.
 	dir := filepath.Dir(name)
 	for dir != d.root && os.Remove(dir) == nil {
 		dir = filepath.Dir(dir)
 	}
 	// A concurrent Delete of a sibling may have pruned dir already.
 	if err := syncDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("blob: delete %q: %w", key, err)
+		return err
 	}
 	return nil
 }

@@ -1,8 +1,6 @@
 package blob
 
 import (
-	"bytes"
-	"context"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -11,22 +9,17 @@ import (
 // TestRefusedDirect plays a filesystem that refuses O_DIRECT, as some
 // network and FUSE filesystems do, by answering EINVAL at open (the flags
 // below are invalid together): the Dir must then write through the page
-// cache, and remember it rather than fail every Put.
+// cache, and remember it rather than fail every segment.
 func TestRefusedDirect(t *testing.T) {
 	defer func(flag int) { oDirect = flag }(oDirect)
 	oDirect = unix.O_DIRECT | unix.O_TMPFILE
 	d, _ := newDir(t)
-	ctx := context.Background()
-	data := bytes.Repeat([]byte("sealed"), 50_000)
 	for i := range 2 {
-		if err := d.Put(ctx, "doc/page-1", data[i:]); err != nil {
-			t.Fatal(err)
-		}
-		if got, err := d.Get(ctx, "doc/page-1"); err != nil || !bytes.Equal(got, data[i:]) {
-			t.Fatalf("put %d: read back %d bytes (%v)", i, len(got), err)
-		}
+		data := pattern(300_000+i, i)
+		wantBlob(t, d, put(t, d, data), data)
 		if !d.buffered.Load() {
 			t.Fatalf("put %d: not marked buffered", i)
 		}
+		d.Close() // the next Put opens a segment again
 	}
 }

@@ -2,11 +2,16 @@
 
 package blob
 
-import "os"
+import (
+	"errors"
+	"os"
+)
 
-// oDirect is 0 where O_DIRECT is unknown: files are written through the
-// page cache.
+// oDirect is 0 where O_DIRECT is unknown: segments are written through
+// the page cache.
 var oDirect = 0
 
-// endDirect has nothing to turn off: writeDirect is never called here.
-func endDirect(*os.File) error { return nil }
+func fdatasync(f *os.File) error { return f.Sync() }
+
+// punchHole is Linux's: elsewhere a deleted blob is overwritten instead.
+func punchHole(*os.File, int64, int64) error { return errors.ErrUnsupported }

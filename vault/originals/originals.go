@@ -19,24 +19,46 @@ type Store struct {
 	Master seal.MasterKey
 }
 
-// Save seals the files of document docID under a new data key and stores
-// them durably; it returns the data key wrapped by the master key, to be
-// kept with the document.
-func (s Store) Save(ctx context.Context, docID string, files [][]byte) (wrappedKey []byte, err error) {
+// Save seals files, the pages of doc, under a new data key and stores
+// them durably. It sets the key of each page's blob in doc.Pages and the
+// data key, wrapped by the master key, in doc.WrappedKey: the document's
+// record keeps both. If a page fails, the pages stored before it are
+// deleted again.
+func (s Store) Save(ctx context.Context, doc *vault.Document, files [][]byte) (err error) {
+	if len(files) != len(doc.Pages) {
+		return fmt.Errorf("originals: %d files for %d pages", len(files), len(doc.Pages))
+	}
 	dk, err := seal.NewDataKey()
 	if err != nil {
-		return nil, fmt.Errorf("originals: %w", err)
+		return fmt.Errorf("originals: %w", err)
 	}
-	for i, f := range files {
-		sealed, err := dk.Seal(f, aad(docID, i+1))
+	defer func() {
 		if err != nil {
-			return nil, fmt.Errorf("originals: seal file %d: %w", i+1, err)
+			s.deleteStored(ctx, doc)
 		}
-		if err := s.Blobs.Put(ctx, key(docID, i+1), sealed); err != nil {
-			return nil, fmt.Errorf("originals: store file %d: %w", i+1, err)
+	}()
+	for i, f := range files {
+		sealed, err := dk.Seal(f, aad(doc.ID, i+1))
+		if err != nil {
+			return fmt.Errorf("originals: seal file %d: %w", i+1, err)
+		}
+		if doc.Pages[i].Blob, err = s.Blobs.Put(ctx, sealed); err != nil {
+			return fmt.Errorf("originals: store file %d: %w", i+1, err)
 		}
 	}
-	return s.Master.Wrap(dk, docID)
+	doc.WrappedKey, err = s.Master.Wrap(dk, doc.ID)
+	return err
+}
+
+// deleteStored deletes what Save stored of doc before it failed: nothing
+// refers to those blobs, and one left would keep a page, sealed, for ever.
+func (s Store) deleteStored(ctx context.Context, doc *vault.Document) {
+	for i := range doc.Pages {
+		if doc.Pages[i].Blob != "" {
+			s.Blobs.Delete(context.WithoutCancel(ctx), doc.Pages[i].Blob)
+			doc.Pages[i].Blob = ""
+		}
+	}
 }
 
 // Load returns every file of doc, opened.
@@ -61,7 +83,7 @@ func (s Store) File(ctx context.Context, doc *vault.Document, n int) ([]byte, er
 	if err != nil {
 		return nil, fmt.Errorf("originals: key of %s: %w", doc.ID, err)
 	}
-	sealed, err := s.Blobs.Get(ctx, key(doc.ID, n))
+	sealed, err := s.Blobs.Get(ctx, blobKey(doc, n))
 	if err != nil {
 		return nil, fmt.Errorf("originals: file %d of %s: %w", n, doc.ID, err)
 	}
@@ -77,17 +99,21 @@ func (s Store) File(ctx context.Context, doc *vault.Document, n int) ([]byte, er
 // error, so that a delete interrupted can be done again.
 func (s Store) Delete(ctx context.Context, doc *vault.Document) error {
 	for i := range doc.Pages {
-		if err := s.Blobs.Delete(ctx, key(doc.ID, i+1)); err != nil {
+		if err := s.Blobs.Delete(ctx, blobKey(doc, i+1)); err != nil {
 			return fmt.Errorf("originals: delete file %d of %s: %w", i+1, doc.ID, err)
 		}
 	}
 	return nil
 }
 
-// key shards files by the first two characters of their document id, so
-// that most uploads add a file to an existing directory: a new directory
-// costs one more fsync, of its parent.
-func key(docID string, n int) string { return fmt.Sprintf("%.2s/%s-%d", docID, docID, n) }
+// blobKey is the key of page n's blob: the one the blob store chose, or
+// for a document stored before it chose them, the key it was given then.
+func blobKey(doc *vault.Document, n int) string {
+	if k := doc.Pages[n-1].Blob; k != "" {
+		return k
+	}
+	return fmt.Sprintf("%.2s/%s-%d", doc.ID, doc.ID, n)
+}
 
 // aad binds a sealed file to its place: a file moved to another document
 // or position does not open.

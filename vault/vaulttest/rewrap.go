@@ -71,8 +71,7 @@ func newRotation(t *testing.T, s vault.Store) *rotation {
 			if i < 3 {
 				page = fmt.Appendf(nil, "page %d", i)
 				d.Pages = d.Pages[:1]
-				var err error
-				if d.WrappedKey, err = (originals.Store{Blobs: blobs, Master: r.old}).Save(t.Context(), d.ID, [][]byte{page}); err != nil {
+				if err := (originals.Store{Blobs: blobs, Master: r.old}).Save(t.Context(), d, [][]byte{page}); err != nil {
 					t.Error(err)
 				}
 			}
