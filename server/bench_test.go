@@ -16,14 +16,20 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"coffre/workers"
 )
 
 // BenchmarkUpload measures the acknowledgement of uploads, by 1, 10 and 50
 // clients at once, each sending a 12 MP phone photo (260 kB): the answer
-// comes once the file is sealed, fsynced and recorded (SQLite) and the
-// task queued. Reports p50 and p99 latency, and the processor time per
-// upload of the server and of the clients. One client is an agent at a
-// counter; fifty at once is a bulk import, where on 2 cores the clients
+// comes once the file is sealed, written and fdatasynced, recorded in
+// SQLite and queued, as serve does on embedded defaults (Asynq on a Redis
+// in the process). Reports p50 and p99 latency, and the processor time
+// per upload of the server and of the clients. One client is an agent at
+// a counter; fifty at once is a bulk import, where on 2 cores the clients
 // and the server share the CPU.
 //
 // Each client's first upload is left out of p50 and p99: it opens the
@@ -36,19 +42,9 @@ import (
 // goroutines queued in its scheduler with its own, and a request waited
 // 20 ms (p50) to be read and 13 ms for its answer to be taken, which the
 // server's own time did not show.
-//
-// The vault is one for all client counts, in a directory of its own
-// (COFFRE_BENCH_DIR, by default under the user's cache directory) rather
-// than the temporary directory: on an ext4 without a journal, as on the
-// development VM, creating a file skips every inode freed nearby in the
-// last minutes, and the go tool's temporary directory has just freed
-// thousands. Creating a file there cost 0.9 ms instead of 20 µs, a quarter
-// of the benchmark's processor time: that measured the benchmark's
-// surroundings, and a vault sees few deletions. The same goes for the
-// previous run's vault, removed at its end: an inode stays skipped for up
-// to 5 minutes, so runs closer together measure each other.
 func BenchmarkUpload(b *testing.B) {
-	f := newFixtureIn(b, benchDir(b))
+	f := newFixture(b)
+	f.server.Queue = embeddedQueue(b)
 	for _, clients := range []int{1, 10, 50} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "latencies")
@@ -157,32 +153,23 @@ func TestUploadClients(t *testing.T) {
 	}
 }
 
+// embeddedQueue is the queue of serve on embedded defaults: Asynq on a
+// Redis in the process.
+func embeddedQueue(b *testing.B) workers.Queue {
+	addr, stop, err := workers.EmbeddedRedis()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rc := redis.NewClient(&redis.Options{Addr: addr})
+	b.Cleanup(func() { rc.Close(); stop() })
+	return workers.Queue{Client: asynq.NewClientFromRedisClient(rc), Inspector: asynq.NewInspectorFromRedisClient(rc)}
+}
+
 // cpuTime is the processor time (user and system) this process used so far.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// benchDir makes a directory for the benchmark's vault, removed at its end.
-func benchDir(b *testing.B) string {
-	base := os.Getenv("COFFRE_BENCH_DIR")
-	if base == "" {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			b.Fatal(err)
-		}
-		base = filepath.Join(cache, "coffre-bench")
-	}
-	if err := os.MkdirAll(base, 0o700); err != nil {
-		b.Fatal(err)
-	}
-	dir, err := os.MkdirTemp(base, "upload-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
 }
 
 // uploadBody is a multipart upload of photo for person p1, and where in

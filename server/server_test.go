@@ -51,12 +51,7 @@ type fixture struct {
 // a temporary directory, for a CCAS that registered persons p1 and p2.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	return newFixtureIn(t, t.TempDir())
-}
-
-// newFixtureIn is newFixture with its vault (database, blobs, key) in dir.
-func newFixtureIn(t testing.TB, dir string) *fixture {
-	t.Helper()
+	dir := t.TempDir()
 	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "coffre.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
@@ -184,8 +183,6 @@ func openOriginals(sc serviceConfig, logger *slog.Logger) (originals.Store, erro
 }
 
 // openRedis connects to COFFRE_REDIS_URL or starts an in-process Redis.
-// The in-process one persists nothing: the database is the source of
-// truth and the requeue loop refills it at start-up.
 func (s *services) openRedis(sc serviceConfig, logger *slog.Logger) error {
 	if sc.RedisURL != "" {
 		opt, err := redis.ParseURL(sc.RedisURL)
@@ -196,14 +193,13 @@ func (s *services) openRedis(sc serviceConfig, logger *slog.Logger) error {
 		s.closers = append(s.closers, s.redis.Close)
 		return nil
 	}
-	m := miniredis.NewMiniRedis()
-	m.ClockTTL(true) // otherwise Asynq's locks and leases never expire
-	if err := m.StartAddr("127.0.0.1:0"); err != nil {
+	addr, stop, err := workers.EmbeddedRedis()
+	if err != nil {
 		return fmt.Errorf("Redis intégré : %w", err)
 	}
-	logger.Info("in-process Redis started", "addr", m.Addr())
-	s.redis = redis.NewClient(&redis.Options{Addr: m.Addr()})
-	s.closers = append(s.closers, func() error { m.Close(); return nil }, s.redis.Close)
+	logger.Info("in-process Redis started", "addr", addr)
+	s.redis = redis.NewClient(&redis.Options{Addr: addr})
+	s.closers = append(s.closers, func() error { stop(); return nil }, s.redis.Close)
 	return nil
 }
 
