@@ -46,11 +46,14 @@ type browser struct {
 	received int64    // bytes taken from the network, headers included (see weigh)
 }
 
-// newBrowser opens a headless Chromium with its own profile.
+// newBrowser opens a headless Chromium with its own profile. Its
+// temporary directory is the test's: Chromium, stopped, leaves its
+// singleton socket's directory behind in /tmp.
 func newBrowser(t *testing.T, s *site, axe, shots string) *browser {
 	t.Helper()
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Flag("lang", "fr-FR"), chromedp.WindowSize(360, 800))...)
+		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Flag("lang", "fr-FR"), chromedp.WindowSize(360, 800),
+		chromedp.Env("TMPDIR="+t.TempDir()))...)
 	t.Cleanup(cancel)
 	b := &browser{t: t, base: s.url, axe: axe, shot: shots}
 	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithListener(b.listen))
