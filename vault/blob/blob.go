@@ -123,7 +123,7 @@ func (d *Dir) Put(ctx context.Context, data []byte) (string, error) {
 func (d *Dir) reserve(n int64) (*segment, int64, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.cur != nil && (d.cur.failed() || d.cur.end > 0 && d.cur.end+n > d.segmentSize) {
+	if d.cur != nil && (d.cur.failed() || d.cur.end > 0 && d.cur.end+padded(n) > d.segmentSize) {
 		go d.cur.close() // once the Puts in flight in it are done
 		d.cur = nil
 	}

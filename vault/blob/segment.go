@@ -19,6 +19,10 @@ import (
 // segmentsDir holds the segments, under the root.
 const segmentsDir = "segments"
 
+// maxBlob bounds the length a key may claim, and so what Get allocates:
+// far above any upload's budget.
+const maxBlob = 1 << 31
+
 // A segment is a file that one process appends blobs to, each at an offset
 // that is a multiple of align, so that its blocks are the blob's alone:
 // written directly, and punched out whole when it is deleted. A blob's key
@@ -163,7 +167,7 @@ func parseKey(key string) (l location, ok bool) {
 	}
 	off, err1 := strconv.ParseInt(parts[2], 10, 64)
 	length, err2 := strconv.ParseInt(parts[3], 10, 64)
-	if err1 != nil || err2 != nil || off < 0 || off%align != 0 || length < 0 {
+	if err1 != nil || err2 != nil || off < 0 || off%align != 0 || length < 0 || length > maxBlob {
 		return l, false
 	}
 	return location{parts[1], off, length}, true
