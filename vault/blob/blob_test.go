@@ -97,6 +97,7 @@ func TestMissingKey(t *testing.T) {
 		location{"seg-abc", 0, 1}.key(),           // no such segment
 		location{loc.segment, 1 << 20, 1}.key(),   // past its end
 		location{loc.segment, 0, align + 1}.key(), // longer than what is there
+		location{loc.segment, 0, 1 << 40}.key(),   // a length no blob has
 	} {
 		_, err := d.Get(t.Context(), key)
 		if !errors.Is(err, ErrNotFound) {
