@@ -302,7 +302,8 @@ func TestConcurrent(t *testing.T) {
 
 // TestFailedSegment: once a write to its segment fails, a Dir starts a
 // new one rather than trust that disk again, and what it stored before
-// is still read.
+// is still read; a segment that never held a blob is removed, so that a
+// full disk failing every upload does not leave a segment for each.
 func TestFailedSegment(t *testing.T) {
 	d, root := newDir(t)
 	before := put(t, d, []byte("before"))
@@ -315,6 +316,18 @@ func TestFailedSegment(t *testing.T) {
 	wantBlob(t, d, after, []byte("after"))
 	if entries, _ := os.ReadDir(filepath.Join(root, segmentsDir)); len(entries) != 2 {
 		t.Errorf("%d segments, want 2", len(entries))
+	}
+	empty, err := d.openSegment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty.f.Close()
+	if err := empty.write(0, []byte("lost")); err == nil {
+		t.Fatal("write to a closed segment: no error")
+	}
+	empty.close()
+	if _, err := os.Stat(empty.f.Name()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a segment whose only write failed is left: %v", err)
 	}
 }
 

@@ -42,6 +42,7 @@ type segment struct {
 	started uint64 // syncs started
 	synced  uint64 // syncs finished
 	err     error  // the first write or sync that failed, after which nothing is durable
+	kept    bool   // a sync succeeded: some Put may have returned a key into the segment
 }
 
 // openSegment creates a new segment, and makes its name durable in the
@@ -128,6 +129,8 @@ func (s *segment) sync() error {
 			// After a failed fdatasync the kernel may have dropped the
 			// writes it could not make: no later sync vouches for them.
 			s.err = fmt.Errorf("fdatasync: %w", err)
+		} else if s.err == nil {
+			s.kept = true
 		}
 		s.cond.Broadcast()
 	}
@@ -142,10 +145,16 @@ func (s *segment) failed() bool {
 	return s.err != nil
 }
 
-// close closes the segment's file once the Puts in it are done.
+// close closes the segment's file once the Puts in it are done, and
+// removes it if it holds no blob: on a full disk, each upload that fails
+// would otherwise leave a new empty segment behind.
 func (s *segment) close() error {
 	s.inflight.Wait()
-	return s.f.Close()
+	err := s.f.Close()
+	if !s.kept {
+		err = errors.Join(err, os.Remove(s.f.Name()))
+	}
+	return err
 }
 
 // location is where a blob lies: its key says it as
