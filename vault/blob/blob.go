@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 )
 
@@ -52,11 +51,11 @@ type Dir struct {
 	root string
 	// segmentSize is the size past which a new segment is started.
 	segmentSize int64
-	// buffered is set once the filesystem refused O_DIRECT (see write.go).
-	buffered atomic.Bool
 
 	mu  sync.Mutex
 	cur *segment // the segment Put appends to; nil until the first Put
+	// buffered is set once the filesystem refused O_DIRECT (see write.go).
+	buffered bool
 }
 
 var _ Store = (*Dir)(nil)

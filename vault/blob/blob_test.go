@@ -81,8 +81,8 @@ func TestSizes(t *testing.T) {
 			for key, i := range keys {
 				wantBlob(t, d, key, pattern(sizes[i], i))
 			}
-			if want := !directWorks(root); d.buffered.Load() != want {
-				t.Errorf("fell back to buffered writes: %v, want %v", d.buffered.Load(), want)
+			if want := !directWorks(root); d.buffered != want {
+				t.Errorf("fell back to buffered writes: %v, want %v", d.buffered, want)
 			}
 		})
 	}
@@ -317,7 +317,9 @@ func TestFailedSegment(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(root, segmentsDir)); len(entries) != 2 {
 		t.Errorf("%d segments, want 2", len(entries))
 	}
+	d.mu.Lock()
 	empty, err := d.openSegment()
+	d.mu.Unlock()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func TestRefusedDirect(t *testing.T) {
 	for i := range 2 {
 		data := pattern(300_000+i, i)
 		wantBlob(t, d, put(t, d, data), data)
-		if !d.buffered.Load() {
+		if !d.buffered {
 			t.Fatalf("put %d: not marked buffered", i)
 		}
 		d.Close() // the next Put opens a segment again

@@ -46,7 +46,7 @@ type segment struct {
 }
 
 // openSegment creates a new segment, and makes its name durable in the
-// segments directory before any blob is acknowledged in it.
+// segments directory before any blob is acknowledged in it. d.mu is held.
 func (d *Dir) openSegment() (*segment, error) {
 	dir := filepath.Join(d.root, segmentsDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -59,7 +59,7 @@ func (d *Dir) openSegment() (*segment, error) {
 	if errors.Is(err, syscall.EINVAL) && d.directFlag() != 0 {
 		// Some network and FUSE filesystems, and tmpfs before Linux 6.6,
 		// refuse O_DIRECT.
-		d.buffered.Store(true)
+		d.buffered = true
 		f, err = os.OpenFile(path, flag, 0o600)
 	}
 	if err != nil {
@@ -76,7 +76,7 @@ func (d *Dir) openSegment() (*segment, error) {
 }
 
 func (d *Dir) directFlag() int {
-	if d.buffered.Load() {
+	if d.buffered {
 		return 0
 	}
 	return oDirect
