@@ -24,7 +24,8 @@ var ErrNotFound = errors.New("blob: not found")
 
 // Store keeps blobs under keys it chooses.
 type Store interface {
-	// Put stores data durably and returns the key that reads it back.
+	// Put stores data durably and returns the key that reads it back. It
+	// keeps no reference to data.
 	Put(ctx context.Context, data []byte) (key string, err error)
 	// Get returns the blob, or an error wrapping ErrNotFound.
 	Get(ctx context.Context, key string) ([]byte, error)

@@ -108,7 +108,7 @@ func TestEarlierLayout(t *testing.T) {
 	if doc.WrappedKey, err = s.Master.Wrap(dk, doc.ID); err != nil {
 		t.Fatal(err)
 	}
-	sealed, err := dk.Seal([]byte("recto"), aad(doc.ID, 1))
+	sealed, err := dk.Seal(nil, []byte("recto"), aad(doc.ID, 1))
 	if err != nil {
 		t.Fatal(err)
 	}

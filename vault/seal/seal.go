@@ -17,6 +17,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // ErrDecrypt means the data cannot be authenticated: wrong key, tampered
@@ -73,7 +74,7 @@ func (m MasterKey) Wrap(dk DataKey, docID string) ([]byte, error) {
 	if isZero(dk.k) {
 		return nil, errors.New("seal: wrap: zero data key (not made by NewDataKey)")
 	}
-	out, err := seal(m.k, dk.k[:], purposeWrap, docID)
+	out, err := seal(m.k, nil, dk.k[:], purposeWrap, docID)
 	if err != nil {
 		return nil, fmt.Errorf("seal: wrap key of document %q: %w", docID, err)
 	}
@@ -98,9 +99,10 @@ func (m MasterKey) Unwrap(wrapped []byte, docID string) (DataKey, error) {
 }
 
 // Seal encrypts plaintext bound to aad, e.g. "docID/page/1", so that a
-// sealed page opens only as the page it was sealed as.
-func (d DataKey) Seal(plaintext []byte, aad string) ([]byte, error) {
-	out, err := seal(d.k, plaintext, purposePage, aad)
+// sealed page opens only as the page it was sealed as, and appends the
+// result to dst: a caller sealing page after page can reuse one buffer.
+func (d DataKey) Seal(dst, plaintext []byte, aad string) ([]byte, error) {
+	out, err := seal(d.k, dst, plaintext, purposePage, aad)
 	if err != nil {
 		return nil, fmt.Errorf("seal: seal %q: %w", aad, err)
 	}
@@ -119,17 +121,19 @@ func (d DataKey) Open(sealed []byte, aad string) ([]byte, error) {
 // seal returns version || nonce || GCM(plaintext). A random nonce is safe
 // here: a data key seals a handful of pages, and the master key would need
 // billions of documents before nonce collisions become a concern.
-func seal(key *[keySize]byte, plaintext []byte, purpose, context string) ([]byte, error) {
+func seal(key *[keySize]byte, dst, plaintext []byte, purpose, context string) ([]byte, error) {
 	aead, err := newAEAD(key, context)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 1+nonceSize, 1+nonceSize+len(plaintext)+aead.Overhead())
-	out[0] = version1
-	if _, err := rand.Read(out[1:]); err != nil {
+	out := slices.Grow(dst, 1+nonceSize+len(plaintext)+aead.Overhead())
+	out = append(out, version1)
+	nonce := out[len(out) : len(out)+nonceSize]
+	if _, err := rand.Read(nonce); err != nil {
 		return nil, fmt.Errorf("nonce: %w", err)
 	}
-	return aead.Seal(out, out[1:], plaintext, authData(version1, purpose, context)), nil
+	out = out[:len(out)+nonceSize]
+	return aead.Seal(out, nonce, plaintext, authData(version1, purpose, context)), nil
 }
 
 func open(key *[keySize]byte, sealed []byte, purpose, context string) ([]byte, error) {

@@ -53,7 +53,7 @@ func TestWrapRoundTrip(t *testing.T) {
 func TestSealRoundTrip(t *testing.T) {
 	dk, _ := NewDataKey()
 	for _, pt := range [][]byte{nil, []byte("x"), bytes.Repeat([]byte("page"), 100000)} {
-		s, err := dk.Seal(pt, "doc1/page/1")
+		s, err := dk.Seal(nil, pt, "doc1/page/1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func TestTamperEveryByte(t *testing.T) {
 	m := testMaster(t)
 	dk, _ := NewDataKey()
 	w, _ := m.Wrap(dk, "doc1")
-	s, _ := dk.Seal([]byte("carte d'identité"), "doc1/page/1")
+	s, _ := dk.Seal(nil, []byte("carte d'identité"), "doc1/page/1")
 	for i := range w {
 		b := bytes.Clone(w)
 		b[i] ^= 0x01
@@ -103,7 +103,7 @@ func TestWrongContext(t *testing.T) {
 	if _, err := m.Unwrap(w, "doc2"); !errors.Is(err, ErrDecrypt) {
 		t.Fatalf("other docID: err %v, want ErrDecrypt", err)
 	}
-	s, _ := dk.Seal([]byte("page one"), "doc1/page/1")
+	s, _ := dk.Seal(nil, []byte("page one"), "doc1/page/1")
 	for _, aad := range []string{"doc1/page/2", "doc2/page/1", "doc1/page/1 "} {
 		if _, err := dk.Open(s, aad); !errors.Is(err, ErrDecrypt) {
 			t.Fatalf("aad %q: err %v, want ErrDecrypt", aad, err)
@@ -124,7 +124,7 @@ func TestWrongKeys(t *testing.T) {
 		t.Fatalf("wrong master: err %v, want ErrDecrypt", err)
 	}
 	other, _ := NewDataKey()
-	s, _ := dk.Seal([]byte("p"), "doc1/page/1")
+	s, _ := dk.Seal(nil, []byte("p"), "doc1/page/1")
 	if _, err := other.Open(s, "doc1/page/1"); !errors.Is(err, ErrDecrypt) {
 		t.Fatalf("wrong data key: err %v, want ErrDecrypt", err)
 	}
@@ -138,13 +138,13 @@ func TestZeroKeysAndEmptyContextRefused(t *testing.T) {
 	if _, err := testMaster(t).Wrap(DataKey{}, "doc1"); err == nil {
 		t.Error("zero data key wrapped")
 	}
-	if _, err := (DataKey{}).Seal([]byte("p"), "doc1/page/1"); err == nil {
+	if _, err := (DataKey{}).Seal(nil, []byte("p"), "doc1/page/1"); err == nil {
 		t.Error("zero data key sealed")
 	}
 	if _, err := testMaster(t).Wrap(dk, ""); err == nil {
 		t.Error("empty docID accepted")
 	}
-	if _, err := dk.Seal([]byte("p"), ""); err == nil {
+	if _, err := dk.Seal(nil, []byte("p"), ""); err == nil {
 		t.Error("empty aad accepted")
 	}
 }
