@@ -147,10 +147,11 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (uploadForm,
 		return uploadForm{}, http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooBig, total>>20)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, total+64<<10)
-	mr, err := multipartReader(r)
+	mr, done, err := multipartReader(r)
 	if err != nil {
 		return uploadForm{}, http.StatusBadRequest, msgBadForm
 	}
+	defer done()
 	form := uploadForm{queue: vault.QueueInteractive, declared: r.ContentLength}
 	for {
 		part, err := mr.NextPart()
@@ -180,16 +181,23 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (uploadForm,
 
 // multipartReader is r.MultipartReader reading the body 64 kB at a time
 // rather than 4 kB: a photo in 4 kB reads cost some seventy system calls.
-func multipartReader(r *http.Request) (*multipart.Reader, error) {
+// done gives its buffer back, for the next upload, once the form is read.
+func multipartReader(r *http.Request) (mr *multipart.Reader, done func(), err error) {
 	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if mediaType != "multipart/form-data" || params["boundary"] == "" {
-		return nil, http.ErrNotMultipart
+		return nil, nil, http.ErrNotMultipart
 	}
-	return multipart.NewReader(bufio.NewReaderSize(r.Body, 64<<10), params["boundary"]), nil
+	br := bodyReaders.Get().(*bufio.Reader)
+	br.Reset(r.Body)
+	return multipart.NewReader(br, params["boundary"]), func() { br.Reset(nil); bodyReaders.Put(br) }, nil
 }
+
+// bodyReaders are multipartReader's buffers: one per upload was a seventh
+// of the memory an upload allocated.
+var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
 
 func (s *Server) readPart(part *multipart.Part, form *uploadForm, maxBytes, total int64, maxFiles int) (int, string) {
 	defer part.Close()
