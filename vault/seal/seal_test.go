@@ -67,6 +67,31 @@ func TestSealRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSealAppends: Seal appends to the buffer it is given, whose bytes
+// stay, and a buffer sealed into again holds the new page alone.
+func TestSealAppends(t *testing.T) {
+	dk, _ := NewDataKey()
+	buf := make([]byte, 0, 64)
+	buf = append(buf, "head"...)
+	s, err := dk.Seal(buf, []byte("recto"), "doc1/page/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(s, []byte("head")) {
+		t.Fatalf("the buffer's bytes were overwritten: %q", s[:4])
+	}
+	if got, err := dk.Open(s[4:], "doc1/page/1"); err != nil || string(got) != "recto" {
+		t.Fatalf("open after head: %q, %v", got, err)
+	}
+	again, err := dk.Seal(s[:0], []byte("verso"), "doc1/page/2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := dk.Open(again, "doc1/page/2"); err != nil || string(got) != "verso" {
+		t.Fatalf("open of a buffer sealed into again: %q, %v", got, err)
+	}
+}
+
 func TestTamperEveryByte(t *testing.T) {
 	m := testMaster(t)
 	dk, _ := NewDataKey()
