@@ -87,7 +87,7 @@ fuzz: deps
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./cmd/coffre/
-	$(GO) test -run '^$$' -bench Upload -benchtime 2000x ./server/
+	COFFRE_TEST_DATABASE_URL="$$(sh scripts/test-services.sh)" $(GO) test -run '^$$' -bench Upload -benchtime 2000x ./server/
 	# p95 over 100 searches of each kind (-benchtime 1x made it one search,
 	# the first, on cold caches).
 	COFFRE_TEST_DATABASE_URL="$$(sh scripts/test-services.sh)" $(GO) test -run '^$$' -bench Search -benchtime 100x ./vault/...

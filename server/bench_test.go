@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,17 +21,22 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"coffre/vault/postgres"
+	"coffre/vault/vaulttest"
 	"coffre/workers"
 )
 
 // BenchmarkUpload measures the acknowledgement of uploads, by 1, 10 and 50
 // clients at once, each sending a 12 MP phone photo (260 kB): the answer
-// comes once the file is sealed, written and fdatasynced, recorded in
-// SQLite and queued, as serve does on embedded defaults (Asynq on a Redis
-// in the process). Reports p50 and p99 latency, and the processor time
-// per upload of the server and of the clients. One client is an agent at
-// a counter; fifty at once is a bulk import, where on 2 cores the clients
-// and the server share the CPU.
+// comes once the file is sealed, written and fdatasynced, recorded in the
+// database and queued. "embedded" is serve on embedded defaults (SQLite,
+// Asynq on a Redis in the process); "scaled" records in PostgreSQL
+// (COFFRE_TEST_DATABASE_URL) and queues in the Redis of the tests
+// (127.0.0.1:6379, its database 15, emptied), both on this machine.
+// Reports p50 and p99 latency, and the processor time per upload of the
+// server and of the clients. One client is an agent at a counter; fifty
+// at once is a bulk import, where on 2 cores the clients and the server
+// share the CPU, and with the scaled setup PostgreSQL and Redis too.
 //
 // Each client's first upload is left out of p50 and p99: it opens the
 // client's connection, in a process just started, and the fifty first
@@ -43,8 +49,30 @@ import (
 // 20 ms (p50) to be read and 13 ms for its answer to be taken, which the
 // server's own time did not show.
 func BenchmarkUpload(b *testing.B) {
-	f := newFixture(b)
-	f.server.Queue = embeddedQueue(b)
+	b.Run("embedded", func(b *testing.B) {
+		f := newFixture(b)
+		addr, stop, err := workers.EmbeddedRedis()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(stop)
+		f.server.Queue = queueOn(b, &redis.Options{Addr: addr})
+		benchUploads(b, f)
+	})
+	b.Run("scaled", func(b *testing.B) {
+		st, err := postgres.Open(b.Context(), vaulttest.PostgresSchema(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		f := newFixtureOn(b, st, b.TempDir())
+		f.server.Queue = queueOn(b, &redis.Options{Addr: "127.0.0.1:6379", DB: 15})
+		benchUploads(b, f)
+	})
+}
+
+// benchUploads runs BenchmarkUpload's clients against f.
+func benchUploads(b *testing.B, f *fixture) {
 	for _, clients := range []int{1, 10, 50} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "latencies")
@@ -153,15 +181,17 @@ func TestUploadClients(t *testing.T) {
 	}
 }
 
-// embeddedQueue is the queue of serve on embedded defaults: Asynq on a
-// Redis in the process.
-func embeddedQueue(b *testing.B) workers.Queue {
-	addr, stop, err := workers.EmbeddedRedis()
-	if err != nil {
-		b.Fatal(err)
+// queueOn is serve's queue, Asynq, on the Redis database opt names, which
+// it empties before and after: the tasks it queues have no workers.
+func queueOn(b *testing.B, opt *redis.Options) workers.Queue {
+	rc := redis.NewClient(opt)
+	if err := rc.FlushDB(b.Context()).Err(); err != nil {
+		b.Fatalf("redis %s: %v", opt.Addr, err)
 	}
-	rc := redis.NewClient(&redis.Options{Addr: addr})
-	b.Cleanup(func() { rc.Close(); stop() })
+	b.Cleanup(func() {
+		rc.FlushDB(context.Background())
+		rc.Close()
+	})
 	return workers.Queue{Client: asynq.NewClientFromRedisClient(rc), Inspector: asynq.NewInspectorFromRedisClient(rc)}
 }
 

@@ -37,10 +37,18 @@ func (q *recordingQueue) Enqueue(_ context.Context, d *vault.Document) error {
 	return nil
 }
 
+// vaultStore is what a vault's database is to coffre serve: SQLite's and
+// PostgreSQL's stores are each all three.
+type vaultStore interface {
+	vault.Store
+	vault.Access
+	vault.Journal
+}
+
 type fixture struct {
 	srv    *httptest.Server
 	server *Server
-	store  *sqlite.Store
+	store  vaultStore
 	queue  *recordingQueue
 	org    vault.Org // the CCAS of agent and caseworker
 	// API tokens: an agent, and a caseworker with p1's mandate.
@@ -57,6 +65,13 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return newFixtureOn(t, st, dir)
+}
+
+// newFixtureOn is newFixture with the database st, and the sealed files
+// and master key in dir.
+func newFixtureOn(t testing.TB, st vaultStore, dir string) *fixture {
+	t.Helper()
 	blobs, err := blob.NewDir(filepath.Join(dir, "blobs"))
 	if err != nil {
 		t.Fatal(err)
