@@ -69,7 +69,7 @@ func (s *Store) create(ctx context.Context, d *vault.Document, now time.Time, e 
 		d.Pages = []vault.Page{}
 	}
 	var original *vault.Document
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) (err error) {
+	err := s.batch.Do(ctx, func(ctx context.Context, tx pgx.Tx) (err error) {
 		if original, err = insert(ctx, tx, d, utc(now)); err != nil || e == nil {
 			return err
 		}

@@ -33,7 +33,7 @@ func (s *Store) Append(ctx context.Context, e vault.Entry) (vault.Entry, error) 
 	if err := vault.CheckEntry(e); err != nil {
 		return vault.Entry{}, fmt.Errorf("vault/postgres: journal append: %w", err)
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.batch.Do(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		return appendEntry(ctx, tx, &e)
 	})
 	if err != nil {

@@ -23,7 +23,8 @@ var _ vault.Store = (*Store)(nil)
 // Store is a vault.Store in a PostgreSQL database. It is safe for
 // concurrent use, by many processes.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	batch *vault.Batcher[pgx.Tx] // documents created and entries appended together
 }
 
 // Open connects to the database at url (a postgres:// URL or a key=value
@@ -37,7 +38,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("vault/postgres: open: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	s := &Store{pool: pool}
+	s.batch = vault.NewBatcher(s.commitBatch)
+	return s, nil
 }
 
 // Ping checks that the database answers.
@@ -50,6 +53,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pool's connections; the Store is unusable after.
 func (s *Store) Close() error {
+	s.batch.Close()
 	s.pool.Close()
 	return nil
 }

@@ -73,7 +73,7 @@ func (s *Store) create(ctx context.Context, d *vault.Document, now time.Time, e 
 		return nil, false, fmt.Errorf("vault/sqlite: create %s: %w", d.ID, err)
 	}
 	var original *vault.Document
-	err = s.batched(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
+	err = s.batch.Do(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
 		if original, err = s.insert(ctx, tx, d, string(pages), now); err != nil || e == nil {
 			return err
 		}

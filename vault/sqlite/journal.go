@@ -31,7 +31,7 @@ func (s *Store) Append(ctx context.Context, e vault.Entry) (vault.Entry, error) 
 	if err := vault.CheckEntry(e); err != nil {
 		return vault.Entry{}, fmt.Errorf("vault/sqlite: journal append: %w", err)
 	}
-	err := s.batched(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.batch.Do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return s.appendEntry(ctx, tx, &e)
 	})
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -36,10 +35,9 @@ type Store struct {
 	// every upload waits for.
 	ws, rs prepared
 
-	writes   chan batchedWrite // to writeLoop, which batches them
-	quit     chan struct{}     // closed by Close
-	loopDone chan struct{}     // closed when writeLoop returns
-	close    sync.Once
+	// batch commits the writes of uploads arriving together at once:
+	// with synchronous=FULL every commit waits for an fsync of the WAL.
+	batch *vault.Batcher[*sql.Tx]
 }
 
 // Both pools wait up to 5 s on another process's write lock, and keep
@@ -73,8 +71,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	s := &Store{w: w, r: r, writes: make(chan batchedWrite), quit: make(chan struct{}), loopDone: make(chan struct{})}
-	// Prepared before writeLoop starts: w.Prepare waits for the one
+	s := &Store{w: w, r: r}
+	// Prepared before the batcher starts: w.Prepare waits for the one
 	// writing connection, which a batch holds until it commits.
 	s.ws, err = prepare(ctx, w, savepoint, release, rollbackTo, insertDocument, insertEvent, journalHead, insertEntry, advanceHead)
 	if err == nil {
@@ -85,7 +83,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("vault/sqlite: open %s: %w", path, err)
 	}
-	go s.writeLoop()
+	s.batch = vault.NewBatcher(s.commitBatch)
 	return s, nil
 }
 
@@ -99,8 +97,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database; the Store is unusable after.
 func (s *Store) Close() error {
-	s.close.Do(func() { close(s.quit) })
-	<-s.loopDone
+	s.batch.Close()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

@@ -1,0 +1,87 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// ErrClosed is what a write submitted to a closed Batcher returns.
+var ErrClosed = errors.New("vault: store closed")
+
+// maxBatch bounds the writes committed together.
+const maxBatch = 64
+
+// A Batcher commits writes arriving together — an upload's document and
+// the journal entry that records it, fifty agents' at once — in one
+// transaction of a store's (Tx). Every commit waits for the disk, and
+// each appends to the one journal chain: committed one by one, concurrent
+// uploads waited for each other's commits in turn.
+type Batcher[Tx any] struct {
+	writes chan Write[Tx]
+	commit func([]Write[Tx]) []error
+	quit   chan struct{} // closed by Close
+	done   chan struct{} // closed when the loop returns
+	close  sync.Once
+}
+
+// Write is one write waiting for the batch that commits it.
+type Write[Tx any] struct {
+	Ctx  context.Context
+	Run  func(ctx context.Context, tx Tx) error
+	errs chan error
+}
+
+// NewBatcher starts a Batcher. commit runs a batch's writes in one
+// transaction, each so that its failure undoes only itself (a savepoint),
+// and returns each write's error, the commit's for all if it fails.
+func NewBatcher[Tx any](commit func([]Write[Tx]) []error) *Batcher[Tx] {
+	b := &Batcher[Tx]{writes: make(chan Write[Tx]), commit: commit, quit: make(chan struct{}), done: make(chan struct{})}
+	go b.loop()
+	return b
+}
+
+// Do runs write in the next batch and returns once that batch has
+// committed (or failed). It waits for the commit even if ctx ends, as the
+// batch may have recorded the write.
+func (b *Batcher[Tx]) Do(ctx context.Context, write func(ctx context.Context, tx Tx) error) error {
+	w := Write[Tx]{Ctx: ctx, Run: write, errs: make(chan error, 1)}
+	select {
+	case b.writes <- w:
+	case <-b.quit:
+		return ErrClosed
+	}
+	return <-w.errs
+}
+
+// Close stops the Batcher once the batch being committed is done.
+func (b *Batcher[Tx]) Close() {
+	b.close.Do(func() { close(b.quit) })
+	<-b.done
+}
+
+// loop commits the waiting writes, a batch at a time, until Close.
+func (b *Batcher[Tx]) loop() {
+	defer close(b.done)
+	for {
+		var batch []Write[Tx]
+		select {
+		case w := <-b.writes:
+			batch = append(batch, w)
+		case <-b.quit:
+			return
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case w := <-b.writes:
+				batch = append(batch, w)
+			default:
+				break more
+			}
+		}
+		for i, err := range b.commit(batch) {
+			batch[i].errs <- err
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"coffre/vault"
+)
+
+// commitBatch runs each write of a batch (see vault.Batcher) in a
+// savepoint of one transaction, so that one failing write does not undo
+// the others. Every journaled write locks the journal's head until its
+// transaction commits: one at a time, uploads waited for each other's
+// commits, each a flush of the WAL. The statements run without the
+// writes' own contexts, which pgx would answer, on cancellation, by
+// closing the connection and the batch with it; a write whose context
+// ended before its turn is not run.
+func (s *Store) commitBatch(batch []vault.Write[pgx.Tx]) []error {
+	errs := make([]error, len(batch))
+	ctx := context.Background()
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for i, w := range batch {
+			if errs[i] = w.Ctx.Err(); errs[i] == nil {
+				errs[i] = pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return w.Run(ctx, sp) })
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+	}
+	return errs
+}
