@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,10 +17,18 @@ import (
 // writes' own contexts, which pgx would answer, on cancellation, by
 // closing the connection and the batch with it; a write whose context
 // ended before its turn is not run.
+//
+// The batch locks the head first, before any write: two processes' batches
+// could otherwise deadlock, each having inserted a document the other's
+// next write waits on (the same person sending the same file to both)
+// while waiting for the head the other holds.
 func (s *Store) commitBatch(batch []vault.Write[pgx.Tx]) []error {
 	errs := make([]error, len(batch))
 	ctx := context.Background()
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, lockHead); err != nil {
+			return fmt.Errorf("head: %w", err)
+		}
 		for i, w := range batch {
 			if errs[i] = w.Ctx.Err(); errs[i] == nil {
 				errs[i] = pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return w.Run(ctx, sp) })

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -199,5 +200,44 @@ func ExerciseProcesses(t *testing.T, open func() (vault.Store, error)) {
 	wg.Wait()
 	if n := len(slices.DeleteFunc(created, func(c bool) bool { return !c })); n != 1 {
 		t.Errorf("%d stores created a document for the same pages, want 1", n)
+	}
+	exerciseProcessesUploads(t, stores)
+}
+
+// exerciseProcessesUploads has every store journal uploads at once, many
+// of the same pages for the same person through every store, as when
+// agents of two offices send the same photo: the stores batch the
+// writes, and two processes' batches must not deadlock on each other's
+// documents and the journal's head.
+func exerciseProcessesUploads(t *testing.T, stores []vault.Store) {
+	const files = 8
+	created := make([][]bool, files)
+	for f := range created {
+		created[f] = make([]bool, len(stores))
+	}
+	var wg sync.WaitGroup
+	for i, s := range stores {
+		for f := range files {
+			wg.Go(func() {
+				upload := vault.Entry{At: base, Actor: "agent", PersonID: "p2", Action: "upload"}
+				var err error
+				if _, created[f][i], err = s.CreateJournaled(t.Context(), docOf("p2", fmt.Sprint("photo ", f)), base, upload); err != nil {
+					t.Errorf("store %d, photo %d: %v", i, f, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	for f, c := range created {
+		if n := len(slices.DeleteFunc(c, func(c bool) bool { return !c })); n != 1 {
+			t.Errorf("photo %d: %d stores created it, want 1", f, n)
+		}
+	}
+	j, ok := stores[0].(vault.Journal)
+	if !ok {
+		return
+	}
+	if n, err := j.Verify(t.Context()); err != nil || n < files*len(stores) {
+		t.Errorf("journal after the uploads: %d entries verified, %v; want at least %d", n, err, files*len(stores))
 	}
 }
