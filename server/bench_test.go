@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +23,7 @@ import (
 	"coffre/vault/postgres"
 	"coffre/vault/vaulttest"
 	"coffre/workers"
+	"coffre/workers/redistest"
 )
 
 // BenchmarkUpload measures the acknowledgement of uploads, by 1, 10 and 50
@@ -31,8 +31,8 @@ import (
 // comes once the file is sealed, written and fdatasynced, recorded in the
 // database and queued. "embedded" is serve on embedded defaults (SQLite,
 // Asynq on a Redis in the process); "scaled" records in PostgreSQL
-// (COFFRE_TEST_DATABASE_URL) and queues in the Redis of the tests
-// (127.0.0.1:6379, its database 15, emptied), both on this machine.
+// (COFFRE_TEST_DATABASE_URL) and queues in a redis-server of its own,
+// both on this machine.
 // Reports p50 and p99 latency, and the processor time per upload of the
 // server and of the clients. One client is an agent at a counter; fifty
 // at once is a bulk import, where on 2 cores the clients and the server
@@ -66,7 +66,7 @@ func BenchmarkUpload(b *testing.B) {
 		}
 		b.Cleanup(func() { st.Close() })
 		f := newFixtureOn(b, st, b.TempDir())
-		f.server.Queue = queueOn(b, &redis.Options{Addr: "127.0.0.1:6379", DB: 15})
+		f.server.Queue = queueOn(b, &redis.Options{Addr: redistest.Start(b, 0).Addr()})
 		benchUploads(b, f)
 	})
 }
@@ -181,17 +181,10 @@ func TestUploadClients(t *testing.T) {
 	}
 }
 
-// queueOn is serve's queue, Asynq, on the Redis database opt names, which
-// it empties before and after: the tasks it queues have no workers.
+// queueOn is serve's queue, Asynq, on the Redis opt names.
 func queueOn(b *testing.B, opt *redis.Options) workers.Queue {
 	rc := redis.NewClient(opt)
-	if err := rc.FlushDB(b.Context()).Err(); err != nil {
-		b.Fatalf("redis %s: %v", opt.Addr, err)
-	}
-	b.Cleanup(func() {
-		rc.FlushDB(context.Background())
-		rc.Close()
-	})
+	b.Cleanup(func() { rc.Close() })
 	return workers.Queue{Client: asynq.NewClientFromRedisClient(rc), Inspector: asynq.NewInspectorFromRedisClient(rc)}
 }
 

@@ -1,63 +1,16 @@
 package main
 
 import (
-	"net"
 	"net/url"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"coffre/vault/vaulttest"
+	"coffre/workers/redistest"
 )
-
-// redisServer is a private Redis for a test, which the test may restart
-// empty.
-type redisServer struct {
-	port int
-	cmd  *exec.Cmd
-}
-
-func startRedis(t *testing.T, port int) *redisServer {
-	t.Helper()
-	if port == 0 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port = ln.Addr().(*net.TCPAddr).Port
-		ln.Close()
-	}
-	cmd := exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("redis-server (make test installs it): %v", err)
-	}
-	r := &redisServer{port: port, cmd: cmd}
-	t.Cleanup(r.stop)
-	for i := 0; ; i++ {
-		c, err := net.Dial("tcp", r.addr())
-		if err == nil {
-			c.Close()
-			return r
-		}
-		if i == 100 {
-			t.Fatalf("redis-server on %d does not answer", port)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func (r *redisServer) addr() string { return "127.0.0.1:" + strconv.Itoa(r.port) }
-
-func (r *redisServer) stop() {
-	if r.cmd.ProcessState == nil {
-		r.cmd.Process.Kill()
-		r.cmd.Wait()
-	}
-}
 
 // TestServeScaled runs the scaled setup, one API process and two worker
 // processes sharing Redis and PostgreSQL, through three faults: a worker
@@ -68,7 +21,7 @@ func TestServeScaled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real OCR, Redis and PostgreSQL")
 	}
-	redis := startRedis(t, 0)
+	redis := redistest.Start(t, 0)
 	dbURL, err := url.Parse(vaulttest.PostgresSchema(t))
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +30,7 @@ func TestServeScaled(t *testing.T) {
 	dbURL.Host = db.addr()
 	shared := t.TempDir()
 	env := []string{
-		"COFFRE_REDIS_URL=redis://" + redis.addr() + "/0",
+		"COFFRE_REDIS_URL=redis://" + redis.Addr() + "/0",
 		"COFFRE_DATABASE_URL=" + dbURL.String(),
 		"COFFRE_DATA_DIR=" + filepath.Join(shared, "data"),
 		"COFFRE_BLOB_DIR=" + filepath.Join(shared, "blobs"),
@@ -98,8 +51,8 @@ func TestServeScaled(t *testing.T) {
 	}
 	time.Sleep(1500 * time.Millisecond)
 	w1.kill(syscall.SIGKILL) // mid-OCR: its document is taken over after its lease
-	redis.stop()
-	redis = startRedis(t, redis.port) // empty: the queued tasks are gone
+	redis.Stop()
+	redis = redistest.Start(t, redis.Port()) // empty: the queued tasks are gone
 	time.Sleep(time.Second)
 	db.cut() // the database away for 3 s: claims and results wait and retry
 	time.Sleep(3 * time.Second)
