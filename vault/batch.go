@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync"
@@ -19,7 +20,7 @@ const maxBatch = 64
 // uploads waited for each other's commits in turn.
 type Batcher[Tx any] struct {
 	writes chan Write[Tx]
-	commit func([]Write[Tx]) []error
+	commit func([]Write[Tx]) ([]error, error)
 	quit   chan struct{} // closed by Close
 	done   chan struct{} // closed when the loop returns
 	close  sync.Once
@@ -34,8 +35,9 @@ type Write[Tx any] struct {
 
 // NewBatcher starts a Batcher. commit runs a batch's writes in one
 // transaction, each so that its failure undoes only itself (a savepoint),
-// and returns each write's error, the commit's for all if it fails.
-func NewBatcher[Tx any](commit func([]Write[Tx]) []error) *Batcher[Tx] {
+// and returns each write's error, and the transaction's: if that fails,
+// every write of the batch gets its error.
+func NewBatcher[Tx any](commit func([]Write[Tx]) ([]error, error)) *Batcher[Tx] {
 	b := &Batcher[Tx]{writes: make(chan Write[Tx]), commit: commit, quit: make(chan struct{}), done: make(chan struct{})}
 	go b.loop()
 	return b
@@ -80,8 +82,9 @@ func (b *Batcher[Tx]) loop() {
 				break more
 			}
 		}
-		for i, err := range b.commit(batch) {
-			batch[i].errs <- err
+		errs, err := b.commit(batch)
+		for i, w := range batch {
+			w.errs <- cmp.Or(err, errs[i])
 		}
 	}
 }

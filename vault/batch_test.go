@@ -17,7 +17,7 @@ func TestBatcher(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		gate := make(chan struct{})
 		var sizes []int
-		b := NewBatcher(func(batch []Write[string]) []error {
+		b := NewBatcher(func(batch []Write[string]) ([]error, error) {
 			if len(sizes) == 0 {
 				<-gate // the first batch commits slowly
 			}
@@ -26,7 +26,7 @@ func TestBatcher(t *testing.T) {
 			for i, w := range batch {
 				errs[i] = w.Run(w.Ctx, "tx")
 			}
-			return errs
+			return errs, nil
 		})
 		write := func(i int) func(context.Context, string) error {
 			return func(context.Context, string) error {

@@ -22,7 +22,7 @@ import (
 // could otherwise deadlock, each having inserted a document the other's
 // next write waits on (the same person sending the same file to both)
 // while waiting for the head the other holds.
-func (s *Store) commitBatch(batch []vault.Write[pgx.Tx]) []error {
+func (s *Store) commitBatch(batch []vault.Write[pgx.Tx]) ([]error, error) {
 	errs := make([]error, len(batch))
 	ctx := context.Background()
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -36,10 +36,5 @@ func (s *Store) commitBatch(batch []vault.Write[pgx.Tx]) []error {
 		}
 		return nil
 	})
-	if err != nil {
-		for i := range errs {
-			errs[i] = err
-		}
-	}
-	return errs
+	return errs, err
 }

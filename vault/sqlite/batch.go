@@ -10,7 +10,7 @@ import (
 // commitBatch runs each write of a batch (see vault.Batcher) under a
 // savepoint of one transaction, so that one failing write does not undo
 // the others.
-func (s *Store) commitBatch(batch []vault.Write[*sql.Tx]) []error {
+func (s *Store) commitBatch(batch []vault.Write[*sql.Tx]) ([]error, error) {
 	errs := make([]error, len(batch))
 	tx, err := s.w.BeginTx(context.Background(), nil)
 	if err == nil {
@@ -19,12 +19,7 @@ func (s *Store) commitBatch(batch []vault.Write[*sql.Tx]) []error {
 		}
 		err = tx.Commit()
 	}
-	if err != nil {
-		for i := range errs {
-			errs[i] = err
-		}
-	}
-	return errs
+	return errs, err
 }
 
 // Savepoint statements, around each write of a batch.
