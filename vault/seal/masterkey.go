@@ -30,8 +30,10 @@ func LoadMasterKey(value string) (MasterKey, error) {
 
 func decodeKey(v string) (MasterKey, error) {
 	var b []byte
-	if len(v) == 2*keySize {
-		b, _ = hex.DecodeString(v)
+	// On a bad character hex.DecodeString returns what it decoded before
+	// it: a typo would leave the rest of the key zero.
+	if d, err := hex.DecodeString(v); err == nil && len(d) == keySize {
+		b = d
 	}
 	if b == nil {
 		for _, enc := range []*base64.Encoding{

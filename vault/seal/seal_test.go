@@ -202,6 +202,7 @@ func TestLoadMasterKey(t *testing.T) {
 		"short hex":  hex.EncodeToString(raw[:31]),
 		"long hex":   hex.EncodeToString(raw) + "00",
 		"bad hex":    strings.Repeat("zz", 32),
+		"hex typo":   hex.EncodeToString(raw[:2]) + "g" + hex.EncodeToString(raw[2:])[1:],
 		"16 bytes":   base64.StdEncoding.EncodeToString(raw[:16]),
 		"zeros":      strings.Repeat("0", 64),
 		"passphrase": secret,
