@@ -33,15 +33,18 @@ func Rewrap(from, to MasterKey, wrapped []byte, docID string) ([]byte, error) {
 // ReplaceKeyFile installs the key file at newPath as the one at path,
 // once a rotation has rewrapped every document under it. path's key is
 // kept at oldPath first, by a hard link that fails if oldPath exists (an
-// older key is never overwritten) and keeps the file's mode; then newPath
-// is renamed over path, atomically, and the directories are fsynced, so
-// that path always holds one key or the other, and both survive a power
-// cut. newPath must be a valid key file (0600).
+// older key is never overwritten) and keeps the file's mode; the link is
+// made durable before newPath is renamed over path, atomically, so that
+// path always holds one key or the other, and both survive a power cut.
+// newPath must be a valid key file (0600).
 func ReplaceKeyFile(path, newPath, oldPath string) error {
 	if _, err := readKeyFile(newPath); err != nil {
 		return err
 	}
 	if err := os.Link(path, oldPath); err != nil {
+		return fmt.Errorf("seal: keep the old key file: %w", err)
+	}
+	if err := syncDir(filepath.Dir(oldPath)); err != nil {
 		return fmt.Errorf("seal: keep the old key file: %w", err)
 	}
 	if err := os.Rename(newPath, path); err != nil {
