@@ -28,9 +28,21 @@ type Batcher[Tx any] struct {
 
 // Write is one write waiting for the batch that commits it.
 type Write[Tx any] struct {
-	Ctx  context.Context
-	Run  func(ctx context.Context, tx Tx) error
+	ctx  context.Context
+	run  func(ctx context.Context, tx Tx) error
 	errs chan error
+}
+
+// Apply runs the write in tx, unless its context ended before its turn.
+// Once started it runs to its end whatever its context: the transaction
+// is the batch's, and a statement interrupted midway undoes all of it in
+// SQLite, and makes pgx close the connection, taking the other writes of
+// the batch with them.
+func (w Write[Tx]) Apply(tx Tx) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	return w.run(context.WithoutCancel(w.ctx), tx)
 }
 
 // NewBatcher starts a Batcher. commit runs a batch's writes in one
@@ -47,7 +59,7 @@ func NewBatcher[Tx any](commit func([]Write[Tx]) ([]error, error)) *Batcher[Tx] 
 // committed (or failed). It waits for the commit even if ctx ends, as the
 // batch may have recorded the write.
 func (b *Batcher[Tx]) Do(ctx context.Context, write func(ctx context.Context, tx Tx) error) error {
-	w := Write[Tx]{Ctx: ctx, Run: write, errs: make(chan error, 1)}
+	w := Write[Tx]{ctx: ctx, run: write, errs: make(chan error, 1)}
 	select {
 	case b.writes <- w:
 	case <-b.quit:

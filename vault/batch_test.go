@@ -24,7 +24,7 @@ func TestBatcher(t *testing.T) {
 			sizes = append(sizes, len(batch))
 			errs := make([]error, len(batch))
 			for i, w := range batch {
-				errs[i] = w.Run(w.Ctx, "tx")
+				errs[i] = w.Apply("tx")
 			}
 			return errs, nil
 		})

@@ -13,10 +13,7 @@ import (
 // savepoint of one transaction, so that one failing write does not undo
 // the others. Every journaled write locks the journal's head until its
 // transaction commits: one at a time, uploads waited for each other's
-// commits, each a flush of the WAL. The statements run without the
-// writes' own contexts, which pgx would answer, on cancellation, by
-// closing the connection and the batch with it; a write whose context
-// ended before its turn is not run.
+// commits, each a flush of the WAL.
 //
 // The batch locks the head first, before any write: two processes' batches
 // could otherwise deadlock, each having inserted a document the other's
@@ -30,9 +27,7 @@ func (s *Store) commitBatch(batch []vault.Write[pgx.Tx]) ([]error, error) {
 			return fmt.Errorf("head: %w", err)
 		}
 		for i, w := range batch {
-			if errs[i] = w.Ctx.Err(); errs[i] == nil {
-				errs[i] = pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return w.Run(ctx, sp) })
-			}
+			errs[i] = pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return w.Apply(sp) })
 		}
 		return nil
 	})

@@ -30,15 +30,15 @@ const (
 )
 
 func (s *Store) runOne(tx *sql.Tx, w vault.Write[*sql.Tx]) error {
-	if _, err := tx.StmtContext(w.Ctx, s.ws[savepoint]).ExecContext(w.Ctx); err != nil {
+	ctx := context.Background()
+	if _, err := tx.StmtContext(ctx, s.ws[savepoint]).ExecContext(ctx); err != nil {
 		return err
 	}
-	err := w.Run(w.Ctx, tx)
+	err := w.Apply(tx)
 	ends := []string{release}
 	if err != nil {
 		ends = []string{rollbackTo, release}
 	}
-	ctx := context.Background()
 	for _, end := range ends {
 		if _, eerr := tx.StmtContext(ctx, s.ws[end]).ExecContext(ctx); eerr != nil && err == nil {
 			err = eerr

@@ -223,3 +223,58 @@ func TestBusy(t *testing.T) {
 		t.Errorf("syntax error: busy(%v) = true, want false", err)
 	}
 }
+
+// TestBatchWriteCancelledMidway: a write whose context ends while its
+// statement runs neither undoes nor fails the writes batched with it.
+// SQLite answers an interrupted write by rolling back the whole
+// transaction, the batch's.
+func TestBatchWriteCancelledMidway(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "vault.db"))
+	gate, started := make(chan struct{}), make(chan struct{})
+	blocker := make(chan error, 1)
+	go func() { // holds the batch loop, so that the writes below queue together
+		blocker <- s.batch.Do(t.Context(), func(context.Context, *sql.Tx) error {
+			close(started)
+			<-gate
+			return nil
+		})
+	}()
+	<-started
+	now := time.Now()
+	const n = 3
+	errs := make(chan error, n+1)
+	for i := range n {
+		go func() {
+			_, _, err := s.Create(t.Context(), &vault.Document{PersonID: "p", SHA256: fmt.Sprintf("%064d", i), Queue: vault.QueueInteractive}, now)
+			errs <- err
+		}()
+	}
+	slow, cancel := context.WithCancel(t.Context())
+	go func() {
+		errs <- s.batch.Do(slow, func(ctx context.Context, tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE numbers (x)`); err != nil {
+				return err
+			}
+			time.AfterFunc(10*time.Millisecond, cancel)
+			_, err := tx.ExecContext(ctx, `INSERT INTO numbers WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) SELECT x FROM c`)
+			return err
+		})
+	}()
+	time.Sleep(50 * time.Millisecond) // the writes wait to be sent to the loop
+	close(gate)
+	if err := <-blocker; err != nil {
+		t.Fatal(err)
+	}
+	for range n + 1 {
+		if err := <-errs; err != nil {
+			t.Errorf("write: %v", err)
+		}
+	}
+	counts, err := s.Counts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[vault.StateReceived] != n {
+		t.Errorf("%d documents recorded, want %d", counts[vault.StateReceived], n)
+	}
+}
