@@ -12,7 +12,10 @@ import (
 	"github.com/hibiken/asynq"
 
 	"coffre"
+	"coffre/classifiers"
 	"coffre/vault"
+	"coffre/vault/blob"
+	"coffre/vault/seal"
 )
 
 // Store is what processing needs from the vault.
@@ -49,7 +52,16 @@ const (
 	causeReview      = "À vérifier : la zone MRZ n'a pas pu être vérifiée ou ne correspond pas au document."
 	causeLost        = "Le fichier original est introuvable ou altéré : renvoyez le document."
 	causeInterrupted = "Traitement interrompu ; il reprendra automatiquement."
+	causeGaveUp      = "Le traitement n'a abouti à aucun des essais : renvoyez le document en moins de pages, ou en photos plus légères."
 )
+
+// maxAttempts is how many times a document is claimed before it is given
+// up. A document that ends every attempt the same way (past its deadline,
+// or taking its worker down with it, as a decoder crashing in C does)
+// would otherwise come back forever, holding a worker each time, and in
+// the embedded setup bring serve down at each start. A worker killed or
+// stopped now and then costs one attempt.
+const maxAttempts = 5
 
 // ErrLeased means another worker holds the document; the task is retried
 // after its lease.
@@ -67,14 +79,16 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if doc == nil || err != nil {
 		return err
 	}
+	if doc.Attempts > maxAttempts {
+		return p.giveUp(ctx, id, causeGaveUp, fmt.Errorf("workers: %s: %d attempts", id, doc.Attempts-1))
+	}
 	start := time.Now()
 	files, err := p.Originals.Load(ctx, doc)
-	if err != nil {
-		if ctx.Err() != nil {
-			return p.release(id, err)
-		}
-		p.finish(ctx, id, coffre.NewRecord(id), vault.StateFailed, causeLost)
-		return fmt.Errorf("workers: load %s: %v: %w", id, err, asynq.SkipRetry)
+	switch {
+	case errors.Is(err, blob.ErrNotFound) || errors.Is(err, seal.ErrDecrypt):
+		return p.giveUp(ctx, id, causeLost, fmt.Errorf("workers: load %s: %w", id, err))
+	case err != nil: // the disk or the shared mount, which may come back
+		return p.release(id, fmt.Errorf("workers: load %s: %w", id, err))
 	}
 	rec := p.Scanner.ScanFiles(ctx, id, files, coffre.DateOf(p.Now()))
 	if ctx.Err() != nil {
@@ -82,7 +96,8 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	}
 	state, cause := outcome(rec)
 	if err := p.finish(ctx, id, rec, state, cause); err != nil {
-		return err
+		// Given back, so that the retry need not wait for the lease.
+		return p.release(id, err)
 	}
 	if p.Stats != nil {
 		p.Stats.add(state, rec)
@@ -102,7 +117,8 @@ func (p *Processor) claim(ctx context.Context, id string) (*vault.Document, erro
 		return nil, fmt.Errorf("workers: document %s: %w", id, asynq.SkipRetry)
 	case errors.Is(err, vault.ErrNotClaimable):
 		cur, gerr := p.Store.Get(ctx, id)
-		if gerr == nil && cur.State == vault.StateProcessing {
+		if gerr == nil && (cur.State == vault.StateProcessing || cur.State == vault.StateReceived) {
+			// Received: given back between the two calls; the retry takes it.
 			return nil, fmt.Errorf("%w: %s", ErrLeased, id)
 		}
 		return nil, gerr // finished: a second copy of the task
@@ -134,6 +150,14 @@ func (p *Processor) finish(ctx context.Context, id string, rec coffre.Record, st
 	return nil
 }
 
+// giveUp records the document failed for cause, for good.
+func (p *Processor) giveUp(ctx context.Context, id, cause string, err error) error {
+	if ferr := p.finish(ctx, id, coffre.NewRecord(id), vault.StateFailed, cause); ferr != nil {
+		return p.release(id, errors.Join(err, ferr))
+	}
+	return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+}
+
 // release gives the document back after an interruption (shutdown,
 // timeout), with a context of its own: the task's is done.
 func (p *Processor) release(id string, cause error) error {
@@ -153,7 +177,7 @@ func outcome(rec coffre.Record) (vault.State, string) {
 	if rec.Error != "" {
 		return vault.StateFailed, rec.Error
 	}
-	for _, name := range []string{"mrz_check_digits", "mrz_visual_match"} {
+	for _, name := range []string{classifiers.CheckMRZDigits, classifiers.CheckMRZVisualMatch} {
 		if c, ok := rec.Check(name); ok && !c.OK {
 			return vault.StateNeedsReview, causeReview
 		}

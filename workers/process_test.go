@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,15 +13,18 @@ import (
 
 	"coffre"
 	"coffre/vault"
+	"coffre/vault/blob"
+	"coffre/vault/seal"
 )
 
 // memStore is a fake of the vault for unit tests: one document.
 type memStore struct {
-	doc      vault.Document
-	leased   bool
-	finished vault.State
-	cause    string
-	released bool
+	doc       vault.Document
+	leased    bool
+	finished  vault.State
+	cause     string
+	released  bool
+	finishErr error
 }
 
 func (m *memStore) Get(_ context.Context, id string) (*vault.Document, error) {
@@ -39,11 +43,15 @@ func (m *memStore) Claim(_ context.Context, id string, _ time.Duration, _ time.T
 		return nil, vault.ErrNotClaimable
 	}
 	m.doc.State = vault.StateProcessing
+	m.doc.Attempts++
 	d := m.doc
 	return &d, nil
 }
 
 func (m *memStore) Finish(_ context.Context, _ string, _ coffre.Record, _ string, state vault.State, cause string, _ time.Time) error {
+	if m.finishErr != nil {
+		return m.finishErr
+	}
 	if m.doc.State != vault.StateProcessing {
 		return vault.ErrConflict
 	}
@@ -87,24 +95,31 @@ func TestProcessTask(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		state     vault.State
+		attempts  int // claims before this one
 		leased    bool
 		loadErr   error
+		finishErr error
 		rec       coffre.Record
 		id        string
 		wantState vault.State // state after the task
-		wantErr   error       // nil, asynq.SkipRetry or ErrLeased
-		anyErr    bool
+		wantCause string      // "": not checked
+		wantErr   error       // nil, asynq.SkipRetry, ErrLeased or errDisk
 	}{
 		{name: "read", state: vault.StateReceived, rec: avis, wantState: vault.StateDone},
 		{name: "MRZ unproven: review", state: vault.StateReceived, rec: failedMRZ, wantState: vault.StateNeedsReview},
 		{name: "corrupt file: failed", state: vault.StateReceived, rec: corrupt, wantState: vault.StateFailed},
 		{name: "already done: nothing", state: vault.StateDone, rec: avis, wantState: vault.StateDone},
 		{name: "leased to another worker: retry", state: vault.StateProcessing, leased: true, rec: avis, wantState: vault.StateProcessing, wantErr: ErrLeased},
-		{name: "original lost: failed, no retry", state: vault.StateReceived, loadErr: errors.New("gone"), wantState: vault.StateFailed, wantErr: asynq.SkipRetry},
+		{name: "original lost: failed, no retry", state: vault.StateReceived, loadErr: fmt.Errorf("originals: %w", blob.ErrNotFound), wantState: vault.StateFailed, wantCause: causeLost, wantErr: asynq.SkipRetry},
+		{name: "original altered: failed, no retry", state: vault.StateReceived, loadErr: fmt.Errorf("originals: %w", seal.ErrDecrypt), wantState: vault.StateFailed, wantCause: causeLost, wantErr: asynq.SkipRetry},
+		{name: "disk error: given back, retried", state: vault.StateReceived, loadErr: errDisk, wantState: vault.StateReceived, wantErr: errDisk},
+		{name: "database away at the end: given back, retried", state: vault.StateReceived, rec: avis, finishErr: errDisk, wantState: vault.StateReceived, wantErr: errDisk},
+		{name: "last attempt: read", state: vault.StateReceived, attempts: maxAttempts - 1, rec: avis, wantState: vault.StateDone},
+		{name: "attempts spent: failed, no retry", state: vault.StateReceived, attempts: maxAttempts, rec: avis, wantState: vault.StateFailed, wantCause: causeGaveUp, wantErr: asynq.SkipRetry},
 		{name: "unknown document: no retry", state: vault.StateReceived, id: "nope", wantState: vault.StateReceived, wantErr: asynq.SkipRetry},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := &memStore{doc: vault.Document{ID: "d1", State: tc.state}, leased: tc.leased}
+			st := &memStore{doc: vault.Document{ID: "d1", State: tc.state, Attempts: tc.attempts}, leased: tc.leased, finishErr: tc.finishErr}
 			p := &Processor{Store: st, Originals: originals{tc.loadErr}, Scanner: scanner{tc.rec}, Now: time.Now}
 			id := tc.id
 			if id == "" {
@@ -117,9 +132,17 @@ func TestProcessTask(t *testing.T) {
 			if st.doc.State != tc.wantState {
 				t.Errorf("state %s, want %s", st.doc.State, tc.wantState)
 			}
+			if tc.wantCause != "" && st.cause != tc.wantCause {
+				t.Errorf("cause %q, want %q", st.cause, tc.wantCause)
+			}
+			if errors.Is(err, asynq.SkipRetry) != errors.Is(tc.wantErr, asynq.SkipRetry) {
+				t.Errorf("err = %v: SkipRetry %v, want %v", err, errors.Is(err, asynq.SkipRetry), errors.Is(tc.wantErr, asynq.SkipRetry))
+			}
 		})
 	}
 }
+
+var errDisk = errors.New("input/output error")
 
 func TestProcessTaskBadPayload(t *testing.T) {
 	p := &Processor{Store: &memStore{}, Now: time.Now}
