@@ -43,12 +43,17 @@ func (q Queue) Enqueue(ctx context.Context, doc *vault.Document) error {
 	if !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return err
 	}
-	info, ierr := q.Inspector.GetTaskInfo(doc.Queue, processTaskID(doc.ID))
-	if ierr != nil || (info.State != asynq.TaskStateArchived && info.State != asynq.TaskStateCompleted) {
+	info, err := q.Inspector.GetTaskInfo(queueOf(doc), processTaskID(doc.ID))
+	switch {
+	case errors.Is(err, asynq.ErrTaskNotFound): // gone since the conflict
+	case err != nil:
+		return fmt.Errorf("workers: task of %s: %w", doc.ID, err)
+	case info.State == asynq.TaskStateArchived || info.State == asynq.TaskStateCompleted:
+		if err := q.Inspector.DeleteTask(info.Queue, info.ID); err != nil {
+			return fmt.Errorf("workers: replace task of %s: %w", doc.ID, err)
+		}
+	default:
 		return nil // waiting, running or retrying: it will do
-	}
-	if err := q.Inspector.DeleteTask(info.Queue, info.ID); err != nil {
-		return fmt.Errorf("workers: replace task of %s: %w", doc.ID, err)
 	}
 	_, err = q.Client.EnqueueContext(ctx, task)
 	return err

@@ -55,19 +55,24 @@ func NewProcessTask(doc *vault.Document, perPage time.Duration) (*asynq.Task, er
 	if err != nil {
 		return nil, fmt.Errorf("workers: payload: %w", err)
 	}
-	queue := doc.Queue
-	if _, ok := Queues[queue]; !ok {
-		queue = vault.QueueInteractive
-	}
 	return asynq.NewTask(TypeProcess, payload,
 		asynq.TaskID(processTaskID(doc.ID)),
-		asynq.Queue(queue),
+		asynq.Queue(queueOf(doc)),
 		asynq.Timeout(taskTimeout(len(doc.Pages), perPage)),
 		asynq.MaxRetry(maxRetry),
 	), nil
 }
 
 func processTaskID(docID string) string { return "process:" + docID }
+
+// queueOf is the queue of doc's task: its own if the workers serve it,
+// else the agents'.
+func queueOf(doc *vault.Document) string {
+	if _, ok := Queues[doc.Queue]; ok {
+		return doc.Queue
+	}
+	return vault.QueueInteractive
+}
 
 // RetryDelay backs off exponentially from 2 s to 2 min: a document leased
 // to a dead worker, or a database that was away, is worth trying again
