@@ -43,11 +43,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		defer stop()
 	}
 	sched := asynq.NewSchedulerFromRedisClient(svc.redis, workers.SchedulerOpts(logger))
-	if _, err := sched.Register(workers.FlagSchedule, workers.NewFlagTask()); err == nil {
-		if err := sched.Start(); err == nil {
-			defer sched.Shutdown()
-		}
+	if _, err := sched.Register(workers.FlagSchedule, workers.NewFlagTask()); err != nil {
+		fmt.Fprintln(stderr, "coffre : tâche quotidienne des alertes :", err)
+		return exitFail
 	}
+	if err := sched.Start(); err != nil {
+		fmt.Fprintln(stderr, "coffre : tâche quotidienne des alertes :", err)
+		return exitFail
+	}
+	defer sched.Shutdown()
 	welcome := func(string) {}
 	if svc.embedded {
 		welcome = func(addr string) { firstAdmin(ctx, svc.store.(vault.Access), addr, stdout, logger) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 )
@@ -34,10 +35,15 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	defer stop()
 	if sc.MetricsAddr != "" {
+		ln, err := net.Listen("tcp", sc.MetricsAddr)
+		if err != nil {
+			fmt.Fprintln(stderr, "coffre : adresse des métriques :", err)
+			return exitFail
+		}
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) { svc.stats.WriteMetrics(w) })
-		srv := &http.Server{Addr: sc.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		go srv.ListenAndServe()
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
 		defer srv.Close()
 	}
 	fmt.Fprintf(stdout, "coffre : %d lecteur(s) au travail\n", cfg.Workers)
