@@ -200,7 +200,9 @@ func newClient(lang string, vars map[gosseract.SettableVariable]string) (*gosser
 	return c, nil
 }
 
-// Close frees every client. It waits for clients that are lent out.
+// Close frees the clients that are not lent out. One still reading (a
+// task the queue stopped waiting for at shutdown) is left to its reader:
+// freeing it under Tesseract would crash the process.
 func (p *Pool) Close() error {
 	var errs []error
 	for range cap(p.clients) {
