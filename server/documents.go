@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -192,6 +193,20 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, u vault.User, q va
 		s.storeError(w, r, err)
 		return
 	}
+	if q.Reader != nil {
+		// Across persons, each person whose documents were found reads so
+		// in their own journal.
+		var persons []string
+		for _, d := range page.Documents {
+			if !slices.Contains(persons, d.PersonID) {
+				persons = append(persons, d.PersonID)
+			}
+		}
+		if err := s.journalEach(r, u, actionSearch, persons); err != nil {
+			s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+			return
+		}
+	}
 	views := make([]documentView, len(page.Documents))
 	for i := range page.Documents {
 		views[i] = s.view(&page.Documents[i], nil)
@@ -246,6 +261,10 @@ func (s *Server) alerts(w http.ResponseWriter, r *http.Request, u vault.User) {
 			t = d.Time()
 		}
 		since = t
+	}
+	if err := s.journal(r, u, actionAlerts, person, "", "ok"); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
+		return
 	}
 	alerts, err := s.Store.Alerts(r.Context(), person, since)
 	if err != nil {

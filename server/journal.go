@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 
 	"coffre/vault"
 )
@@ -24,6 +26,7 @@ const (
 	actionSearch   = "search"
 	actionJournal  = "journal"
 	actionAlerts   = "alerts"
+	actionMandates = "mandates"
 )
 
 // journal records an operation; an access that cannot be journaled is
@@ -35,6 +38,19 @@ func (s *Server) journal(r *http.Request, u vault.User, action, personID, docume
 	_, err := s.Journal.Append(r.Context(), vault.Entry{At: s.Now(), Actor: u.ID, PersonID: personID,
 		DocumentID: documentID, Action: action, Outcome: outcome})
 	return err
+}
+
+// journalEach records action once for each of persons, each of whom
+// reads it in their journal. The entries are appended at once, so that
+// the store commits them together.
+func (s *Server) journalEach(r *http.Request, u vault.User, action string, persons []string) error {
+	errs := make([]error, len(persons))
+	var wg sync.WaitGroup
+	for i, p := range persons {
+		wg.Go(func() { errs[i] = s.journal(r, u, action, p, "", "ok") })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // personJournal lists the journal of a person, oldest first, paged by

@@ -24,6 +24,9 @@ func TestJournalOnePerAction(t *testing.T) {
 		{"agent A", "GET", "/api/v1/documents/{U}/state", "", "", "", false}, // says nothing read: not journaled
 		{"caseworker A", "GET", "/api/v1/documents/{D}/file", "", actionDownload, "ok", true},
 		{"caseworker A", "GET", "/api/v1/persons/pM/documents", "", actionSearch, "ok", false},
+		{"caseworker A", "GET", "/api/v1/documents", "", actionSearch, "ok", false}, // across persons: found pM's
+		{"caseworker A", "GET", "/api/v1/alerts?person_id=pM", "", actionAlerts, "ok", false},
+		{"caseworker A", "GET", "/api/v1/persons/pM/mandates", "", actionMandates, "ok", false},
 		{"caseworker A", "PATCH", "/api/v1/documents/{D}", `{"fields": {"annee_revenus": 2023}}`, actionCorrect, "ok", true},
 		{"caseworker B", "GET", "/api/v1/documents/{D}", "", actionView, "denied", true}, // another CCAS: 404, journaled
 		{"admin A", "POST", "/api/v1/persons/pM/mandates", `{"collected": "online"}`, actionMandateGrant, "ok", false},

@@ -39,7 +39,11 @@ func mayManage(u vault.User, personID string, m vault.Mandate) bool {
 // personMandates lists a person's mandates, revoked ones included.
 func (s *Server) personMandates(w http.ResponseWriter, r *http.Request, u vault.User) {
 	person := r.PathValue("id")
-	if !s.mayRead(w, r, u, "mandates", person, "") {
+	if !s.mayRead(w, r, u, actionMandates, person, "") {
+		return
+	}
+	if err := s.journal(r, u, actionMandates, person, "", "ok"); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, msgInternal, err)
 		return
 	}
 	ms, err := s.Mandates.Mandates(r.Context(), person)
