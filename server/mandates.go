@@ -66,7 +66,7 @@ func (s *Server) grantMandate(w http.ResponseWriter, r *http.Request, u vault.Us
 		s.fail(w, r, http.StatusBadRequest, msgBadMandate, nil)
 		return
 	}
-	m := vault.Mandate{PersonID: person, OrgID: u.OrgID, Collected: in.Collected}
+	m := vault.Mandate{PersonID: person, OrgID: u.OrgID, Collected: in.Collected, GrantedAt: s.Now()}
 	if !in.Until.IsZero() {
 		m.Until = in.Until.Time()
 	}
@@ -81,9 +81,13 @@ func (s *Server) grantMandate(w http.ResponseWriter, r *http.Request, u vault.Us
 		s.refuse(w, r, u, person, "", msgAdminOnly)
 		return
 	}
+	if err := vault.CheckMandate(m); err != nil {
+		s.fail(w, r, http.StatusBadRequest, msgBadMandate, nil)
+		return
+	}
 	m, err := s.Mandates.GrantMandate(r.Context(), m, s.Now())
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, msgBadMandate, err)
+		s.storeError(w, r, err)
 		return
 	}
 	if err := s.journal(r, u, actionMandateGrant, person, "", "ok"); err != nil {

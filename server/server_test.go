@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -520,6 +521,16 @@ func TestAccess(t *testing.T) {
 
 // TestMandatesAPI: an admin records a person's mandate, the person
 // revokes it, and the caseworker's access follows; both are journaled.
+// failingMandates fails to grant; the alias names the embedded field
+// apart from the Mandates method.
+type failingMandates struct{ mandates }
+
+type mandates = Mandates
+
+func (failingMandates) GrantMandate(context.Context, vault.Mandate, time.Time) (vault.Mandate, error) {
+	return vault.Mandate{}, errors.New("database away")
+}
+
 func TestMandatesAPI(t *testing.T) {
 	f := newFixture(t)
 	ctx, now := context.Background(), time.Now()
@@ -551,6 +562,12 @@ func TestMandatesAPI(t *testing.T) {
 	if code := status(admin, "POST", "/api/v1/persons/p2/mandates", `{"collected":"by pigeon"}`); code != 400 {
 		t.Errorf("unknown way of collecting consent: %d, want 400", code)
 	}
+	// A store that fails is the server's fault, not a bad mandate.
+	f.server.Mandates = failingMandates{f.server.Mandates}
+	if code := status(admin, "POST", "/api/v1/persons/p2/mandates", `{"collected":"signed_paper"}`); code != 500 {
+		t.Errorf("grant while the database fails: %d, want 500", code)
+	}
+	f.server.Mandates = f.store
 	resp := f.request(t, admin, "POST", "/api/v1/persons/p2/mandates", strings.NewReader(`{"collected":"signed_paper"}`), "application/json")
 	var m struct{ ID string }
 	json.NewDecoder(resp.Body).Decode(&m)

@@ -143,8 +143,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u vault.
 		s.fail(w, r, http.StatusBadRequest, msgWeakNew, nil)
 		return
 	}
-	if _, err := s.Accounts.Authenticate(r.Context(), u.Email, in.Current); err != nil || u.Email == "" {
+	_, err := s.Accounts.Authenticate(r.Context(), u.Email, in.Current)
+	switch {
+	case errors.Is(err, vault.ErrUnauthorized) || u.Email == "":
 		s.fail(w, r, http.StatusForbidden, msgBadCurrent, nil)
+		return
+	case err != nil:
+		s.storeError(w, r, err)
 		return
 	}
 	if len([]rune(in.New)) < vault.MinPasswordLength {
