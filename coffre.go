@@ -14,6 +14,15 @@ const (
 	TypeUnknown        DocType = "unknown"
 )
 
+// Known reports whether t is one of the document types above.
+func (t DocType) Known() bool {
+	switch t {
+	case TypeAvisImposition, TypePieceIdentite, TypeAttestationCAF, TypeUnknown:
+		return true
+	}
+	return false
+}
+
 // Subtypes of TypePieceIdentite.
 const (
 	SubtypeCNI         = "cni"

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 
 	"coffre"
 	"coffre/vault"
@@ -19,7 +20,7 @@ const (
 	actionDeletePerson = "delete_person"
 
 	msgNoCorrect    = "Accès refusé : seuls les travailleurs sociaux et administrateurs sous mandat de la personne corrigent un document."
-	msgBadCorrect   = "Correction invalide : envoyez {\"type\", \"subtype\", \"fields\": {nom: valeur}} avec au moins une valeur modifiée."
+	msgBadCorrect   = "Correction invalide : envoyez {\"type\", \"subtype\", \"fields\": {nom: valeur}} avec au moins une valeur modifiée, un type connu (avis_imposition, piece_identite, attestation_caf, unknown) et, pour chaque champ, une valeur de même nature que celle lue (nombre, texte, date AAAA-MM-JJ)."
 	msgNotCorrected = "Ce document ne peut pas être corrigé : il n'a pas encore été lu, ou c'est un doublon (corrigez l'original)."
 	msgNoDelete     = "Accès refusé : seule la personne elle-même, ou un administrateur sur sa demande et sous son mandat, supprime des documents."
 )
@@ -122,6 +123,10 @@ func (s *Server) correctDocument(w http.ResponseWriter, r *http.Request, u vault
 		s.fail(w, r, http.StatusConflict, msgNotCorrected, nil)
 		return
 	}
+	if in.Type != nil && !in.Type.Known() || !fieldsFit(d.Record.Fields, in.Fields) {
+		s.fail(w, r, http.StatusBadRequest, msgBadCorrect, nil)
+		return
+	}
 	rec, cs := s.corrected(*d.Record, in.Type, in.Subtype, in.Fields, u.ID)
 	if len(cs) == 0 {
 		s.fail(w, r, http.StatusBadRequest, msgBadCorrect, nil)
@@ -186,6 +191,41 @@ func (s *Server) corrected(rec coffre.Record, typ *coffre.DocType, subtype *stri
 	rec.Checks = append(rec.Checks, checks...)
 	rec.Status = s.Policy.Status(expires, s.today())
 	return rec, cs
+}
+
+// fieldsFit reports whether each corrected value may replace the value
+// read: of the same JSON kind (a number stays a number), and a date
+// stays a date, which the validity is computed from.
+func fieldsFit(read coffre.Fields, corrected map[string]any) bool {
+	for k, v := range corrected {
+		old, ok := read[k]
+		if !ok || old == nil || v == nil {
+			continue
+		}
+		o, err1 := json.Marshal(old)
+		n, err2 := json.Marshal(v)
+		if err1 != nil || err2 != nil || jsonKind(o) != jsonKind(n) {
+			return false
+		}
+		if _, err := coffre.ParseDate(strings.Trim(string(o), `"`)); err == nil && jsonKind(o) == '"' {
+			if _, err := coffre.ParseDate(strings.Trim(string(n), `"`)); err != nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// jsonKind is the first byte of a JSON value, numbers all as '0' and
+// booleans as 't'.
+func jsonKind(b []byte) byte {
+	switch {
+	case b[0] == '-' || '0' <= b[0] && b[0] <= '9':
+		return '0'
+	case b[0] == 'f':
+		return 't'
+	}
+	return b[0]
 }
 
 // asText is how a correction records a value.

@@ -628,3 +628,38 @@ func TestUploaderSeesResult(t *testing.T) {
 		}
 	}
 }
+
+// TestCorrectionChecked: a correction names a known type, and gives each
+// field a value of the kind read (a number a number, a date a date).
+func TestCorrectionChecked(t *testing.T) {
+	f := newFixture(t)
+	_, out := f.upload(t, part{"person_id", "p1"}, page("caf"))
+	id := out["id"].(string)
+	ctx, now := context.Background(), time.Now()
+	if _, err := f.store.Claim(ctx, id, time.Minute, now); err != nil {
+		t.Fatal(err)
+	}
+	rec := coffre.NewRecord(id)
+	rec.Type = coffre.TypeAttestationCAF
+	rec.Fields = coffre.Fields{"date_edition": coffre.NewDate(2026, 3, 2), "quotient_familial": 612, "numero_allocataire": "1234567"}
+	if err := f.store.Finish(ctx, id, rec, "Attestation CAF", vault.StateDone, "Document lu.", now); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		body string
+		want int
+	}{
+		{`{"type": "attestation_caff"}`, 400},
+		{`{"fields": {"quotient_familial": "six cents"}}`, 400},
+		{`{"fields": {"date_edition": "2 mars 2026"}}`, 400},
+		{`{"fields": {"numero_allocataire": 1234567}}`, 400},
+		{`{"fields": {"date_edition": "2026-03-12", "quotient_familial": 640, "numero_allocataire": "1234568"}}`, 200},
+		{`{"type": "avis_imposition"}`, 200},
+	} {
+		resp := f.request(t, f.caseworker, "PATCH", "/api/v1/documents/"+id, strings.NewReader(tc.body), "application/json")
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s: %d, want %d", tc.body, resp.StatusCode, tc.want)
+		}
+	}
+}
