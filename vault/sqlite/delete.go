@@ -95,5 +95,13 @@ func (s *Store) delete(ctx context.Context, which, id string, then []string, now
 		}
 		return nil
 	})
+	if err == nil {
+		// The rows are gone from the pages (secure_delete zeroes what a
+		// write frees), but the WAL still holds the pages as they were,
+		// keys and text, until a checkpoint copies them back and new
+		// writes overwrite them. Truncating it now erases them; readers
+		// busy meanwhile leave it for the next checkpoint.
+		_, _ = s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	}
 	return docs, err
 }

@@ -41,10 +41,12 @@ type Store struct {
 }
 
 // Both pools wait up to 5 s on another process's write lock, and keep
-// up to 32 MiB of pages, and their temporary files, in memory.
+// up to 32 MiB of pages, and their temporary files, in memory. Writes
+// zero what they free (secure_delete), so that a deleted document's
+// wrapped key and text do not stay in the file's free space.
 const (
 	params      = "?_busy_timeout=5000&_foreign_keys=1&_pragma=temp_store(memory)&_pragma=cache_size(-32768)"
-	writeParams = params + "&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate"
+	writeParams = params + "&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate&_pragma=secure_delete(on)"
 	readParams  = params + "&_query_only=1"
 )
 

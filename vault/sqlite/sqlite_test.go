@@ -1,15 +1,18 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"coffre"
 	"coffre/vault"
 	"coffre/vault/vaulttest"
 )
@@ -276,5 +279,44 @@ func TestBatchWriteCancelledMidway(t *testing.T) {
 	}
 	if counts[vault.StateReceived] != n {
 		t.Errorf("%d documents recorded, want %d", counts[vault.StateReceived], n)
+	}
+}
+
+// TestDeleteLeavesNoKey: once Delete returns, the wrapped key and the
+// text of the document are in none of the database's files.
+func TestDeleteLeavesNoKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vault.db")
+	s := open(t, path)
+	ctx, now := t.Context(), time.Now()
+	key := []byte("wrapped-key-0123456789-wrapped-key-0123456789-")
+	text := "Numero fiscal 0123456789012 texte lu"
+	var ids []string
+	for i := range 20 { // others around it, as in a vault in use
+		d := &vault.Document{PersonID: "p", SHA256: fmt.Sprintf("%064d", i), WrappedKey: key[:len(key)-1], Pages: []vault.Page{{Mime: "image/jpeg"}}}
+		if i == 7 {
+			d.WrappedKey = key
+		}
+		if _, _, err := s.Create(ctx, d, now); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, d.ID)
+	}
+	if _, err := s.Claim(ctx, ids[7], time.Minute, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, ids[7], coffre.NewRecord(ids[7]), text, vault.StateDone, "lu", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Delete(ctx, ids[7], now); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, key) || bytes.Contains(b, []byte(text)) {
+			t.Errorf("%s still holds the deleted document's key or text", filepath.Base(f))
+		}
 	}
 }
