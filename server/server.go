@@ -56,7 +56,7 @@ type Server struct {
 	Store     Store
 	Originals Originals
 	Queue     Queue
-	Journal   Journal // nil: nothing journaled but uploads, which Store journals (tests of other concerns)
+	Journal   Journal
 	Auth      Auth
 	Mandates  Mandates
 	Persons   Persons

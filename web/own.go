@@ -84,9 +84,8 @@ type journalLine struct {
 
 // journalLines returns the entries newest first, without the person's
 // own (not what they look for here), each run of the same action by the
-// same user on the same document as one line: an agent's result page
-// asks for the document every half second while it is read, and each
-// of these views is journaled.
+// same user on the same document as one line: a caseworker going back
+// and forth between a person's documents views each several times.
 func journalLines(entries []vault.Entry, self string) []journalLine {
 	var lines []journalLine
 	for i := len(entries) - 1; i >= 0; i-- {

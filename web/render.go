@@ -99,7 +99,6 @@ type document struct {
 	PersonID     string        `json:"person_id"`
 	State        vault.State   `json:"state"`
 	CreatedAt    time.Time     `json:"created_at"`
-	SHA256       string        `json:"sha256"`
 	DuplicateOf  string        `json:"duplicate_of"`
 	SupersededBy string        `json:"superseded_by"`
 	History      []vault.Event `json:"history"`

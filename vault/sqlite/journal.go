@@ -24,7 +24,7 @@ const (
 const verifyPage = 1000
 
 // Append records e after the last entry, in the next batch of writes
-// (see batched): its caller knows it is recorded before answering, and
+// (see vault.Batcher): its caller knows it is recorded before answering, and
 // BEGIN IMMEDIATE takes the database's write lock at once, so that
 // appends from this and other processes read the head one at a time.
 func (s *Store) Append(ctx context.Context, e vault.Entry) (vault.Entry, error) {
