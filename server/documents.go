@@ -148,25 +148,18 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, u vault.User) {
 	w.Write(data)
 }
 
-// search lists the documents matching the filters: of one person
-// (person_id), or, for a caseworker or admin, across the persons who gave
-// them a mandate in force; a person searches their own.
+// search lists the documents matching the filters: of one person (the
+// path's {id}, or person_id), or, for a caseworker or admin, across the
+// persons who gave them a mandate in force; a person searches their own.
 func (s *Server) search(w http.ResponseWriter, r *http.Request, u vault.User) {
 	q, ok := s.query(r)
 	if !ok {
 		s.fail(w, r, http.StatusBadRequest, msgBadQuery, nil)
 		return
 	}
-	s.list(w, r, u, q)
-}
-
-func (s *Server) personDocuments(w http.ResponseWriter, r *http.Request, u vault.User) {
-	q, ok := s.query(r)
-	if !ok {
-		s.fail(w, r, http.StatusBadRequest, msgBadQuery, nil)
-		return
+	if id := r.PathValue("id"); id != "" {
+		q.PersonID = id
 	}
-	q.PersonID = r.PathValue("id")
 	s.list(w, r, u, q)
 }
 

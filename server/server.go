@@ -115,7 +115,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/persons/{id}", s.authed(s.person))
 	mux.HandleFunc("DELETE /api/v1/persons/{id}", s.authed(s.deletePerson))
 	mux.HandleFunc("POST /api/v1/persons/{id}/access-link", s.authed(s.accessLink))
-	mux.HandleFunc("GET /api/v1/persons/{id}/documents", s.authed(s.personDocuments))
+	mux.HandleFunc("GET /api/v1/persons/{id}/documents", s.authed(s.search))
 	mux.HandleFunc("GET /api/v1/persons/{id}/journal", s.authed(s.personJournal))
 	mux.HandleFunc("GET /api/v1/persons/{id}/export", s.authed(s.export))
 	mux.HandleFunc("GET /api/v1/alerts", s.authed(s.alerts))
