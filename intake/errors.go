@@ -51,6 +51,9 @@ func checkPixels(page, w, h int, lim Limits) error {
 			page, w, h, lim.MaxPixels/1_000_000),
 			fmt.Errorf("page %d: %d×%d over the %d-pixel budget", page, w, h, lim.MaxPixels))
 	}
+	if total := lim.usedPixels + w*h; total > lim.MaxDocPixels {
+		return tooHeavy(lim, fmt.Errorf("page %d: %d pixels with the files before over the %d-pixel document budget", page, total, lim.MaxDocPixels))
+	}
 	return nil
 }
 
@@ -58,17 +61,15 @@ func checkPixels(page, w, h int, lim Limits) error {
 // MaxDocPixels: memory then holds at most the budget and one page.
 func addPage(pages []Page, p Page, lim Limits) ([]Page, error) {
 	pages = append(pages, p)
-	total := 0
-	for _, pg := range pages {
-		if pg.Image != nil {
-			total += pg.Image.Bounds().Dx() * pg.Image.Bounds().Dy()
-		}
-	}
-	if total > lim.MaxDocPixels {
-		return nil, tooLarge(fmt.Sprintf("Le document est trop lourd (plus de %d mégapixels en tout) : envoyez moins de pages ou des photos moins grandes.", lim.MaxDocPixels/1_000_000),
-			fmt.Errorf("%d pixels on %d pages over the %d-pixel document budget", total, len(pages), lim.MaxDocPixels))
+	if total := lim.usedPixels + pixels(pages); total > lim.MaxDocPixels {
+		return nil, tooHeavy(lim, fmt.Errorf("%d pixels on %d pages over the %d-pixel document budget", total, len(pages), lim.MaxDocPixels))
 	}
 	return pages, nil
+}
+
+// tooHeavy refuses a document whose pages pass MaxDocPixels together.
+func tooHeavy(lim Limits, cause error) *coffre.Error {
+	return tooLarge(fmt.Sprintf("Le document est trop lourd (plus de %d mégapixels en tout) : envoyez moins de pages ou des photos moins grandes.", lim.MaxDocPixels/1_000_000), cause)
 }
 
 // unsupported names the detected type in the user's terms (an extension

@@ -34,6 +34,10 @@ type Limits struct {
 	// 250_000_000 (twenty 12 MP photos): twenty pages at the per-page
 	// budget would hold 1.2 GB of grey pixels.
 	MaxDocPixels int
+
+	// What the files before this one of the same document took (see
+	// Budget): the pages and pixel budgets are the document's.
+	usedPages, usedPixels int
 }
 
 // DefaultLimits returns the limits used for agents' uploads.
@@ -70,6 +74,41 @@ type Page struct {
 type Document struct {
 	Mime  string // detected from content, e.g. "image/jpeg", "application/pdf"
 	Pages []Page
+}
+
+// A Budget opens the files of one document (a recto and a verso may
+// come as two photos) within one Limits: the pages and pixels of all the
+// files together are bounded, and each file is refused before it is
+// decoded when those before it spent the budget.
+type Budget struct{ lim Limits }
+
+// NewBudget returns a Budget of lim; zero fields take their defaults.
+func NewBudget(lim Limits) *Budget { return &Budget{lim: lim.withDefaults()} }
+
+// Open decodes the next file of the document, as the package's Open,
+// within what the files before it left.
+func (b *Budget) Open(ctx context.Context, data []byte) (*Document, error) {
+	if b.lim.usedPages >= b.lim.MaxPages {
+		return nil, tooManyPages(fmt.Sprintf("more than %d", b.lim.MaxPages), b.lim.MaxPages)
+	}
+	doc, err := Open(ctx, data, b.lim)
+	if err != nil {
+		return nil, err
+	}
+	b.lim.usedPages += len(doc.Pages)
+	b.lim.usedPixels += pixels(doc.Pages)
+	return doc, nil
+}
+
+// pixels counts the pixels of the pages' images.
+func pixels(pages []Page) int {
+	n := 0
+	for _, p := range pages {
+		if p.Image != nil {
+			n += p.Image.Bounds().Dx() * p.Image.Bounds().Dy()
+		}
+	}
+	return n
 }
 
 // Open detects the type of data and decodes its pages within lim; zero

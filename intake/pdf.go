@@ -110,14 +110,14 @@ func parsePDF(data []byte, lim Limits) (*model.Context, error) {
 	if err := pc.EnsurePageCount(); err != nil {
 		return nil, corrupt(fmt.Errorf("pdf page count: %w", err))
 	}
-	if pc.PageCount > lim.MaxPages {
-		return nil, tooManyPages(fmt.Sprint(pc.PageCount), lim.MaxPages)
+	if lim.usedPages+pc.PageCount > lim.MaxPages {
+		return nil, tooManyPages(fmt.Sprint(lim.usedPages+pc.PageCount), lim.MaxPages)
 	}
 	if err := api.ValidateContext(pc); err != nil {
 		return nil, corrupt(fmt.Errorf("validate pdf: %w", err))
 	}
-	if pc.PageCount > lim.MaxPages {
-		return nil, tooManyPages(fmt.Sprint(pc.PageCount), lim.MaxPages)
+	if lim.usedPages+pc.PageCount > lim.MaxPages {
+		return nil, tooManyPages(fmt.Sprint(lim.usedPages+pc.PageCount), lim.MaxPages)
 	}
 	if pc.PageCount < 1 {
 		return nil, corrupt(errors.New("pdf has no page"))

@@ -15,7 +15,7 @@ var tiffCodec = codecs["image/tiff"]
 // the header points to, so each page is decoded from a copy of the file
 // whose header offset is patched to that page's IFD.
 func openTIFF(ctx context.Context, data []byte, lim Limits) ([]Page, error) {
-	ifds, err := tiffIFDs(data, lim.MaxPages)
+	ifds, err := tiffIFDs(data, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -47,9 +47,9 @@ func tiffByteOrder(data []byte) binary.ByteOrder {
 }
 
 // tiffIFDs walks the chain of image file directories and returns their
-// offsets, refusing more than maxPages before any page is decoded. The
-// walk checks bounds and loops itself because the chain is untrusted.
-func tiffIFDs(data []byte, maxPages int) ([]uint32, error) {
+// offsets, refusing more pages than lim leaves before any is decoded.
+// The walk checks bounds and loops itself because the chain is untrusted.
+func tiffIFDs(data []byte, lim Limits) ([]uint32, error) {
 	if len(data) < 8 || !(string(data[:2]) == "II" || string(data[:2]) == "MM") {
 		return nil, corrupt(errors.New("tiff: bad header"))
 	}
@@ -65,8 +65,8 @@ func tiffIFDs(data []byte, maxPages int) ([]uint32, error) {
 			return nil, corrupt(fmt.Errorf("tiff: IFD chain loops at offset %d", off))
 		}
 		seen[off] = true
-		if len(ifds) == maxPages {
-			return nil, tooManyPages(fmt.Sprintf("more than %d", maxPages), maxPages)
+		if lim.usedPages+len(ifds) >= lim.MaxPages {
+			return nil, tooManyPages(fmt.Sprintf("more than %d", lim.MaxPages), lim.MaxPages)
 		}
 		next, err := tiffNextIFD(data, bo, off)
 		if err != nil {

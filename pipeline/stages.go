@@ -19,8 +19,7 @@ const (
 	msgNoText = "Texte illisible : posez le document à plat, cadrez-le en entier et reprenez la photo."
 	msgBlank  = "Page blanche : aucun texte n'a été trouvé. Photographiez la face écrite du document."
 
-	msgTooManyPages = "Le document a trop de pages pour être traité : envoyez seulement les pages utiles."
-	msgMRZ          = "Zone MRZ non vérifiée : contrôlez à l'œil le numéro et les dates du document, ou reprenez la photo bien à plat."
+	msgMRZ = "Zone MRZ non vérifiée : contrôlez à l'œil le numéro et les dates du document, ou reprenez la photo bien à plat."
 )
 
 // Readability and orientation thresholds, measured on the corpus (see
@@ -49,8 +48,9 @@ const (
 // as two photos) and puts their pages in order.
 func (p *Pipeline) decode(ctx context.Context, r *run) error {
 	doc := &intake.Document{}
+	budget := intake.NewBudget(p.Limits)
 	for i, data := range r.files {
-		d, err := intake.Open(ctx, data, p.Limits)
+		d, err := budget.Open(ctx, data)
 		if err != nil {
 			if len(r.files) > 1 {
 				return fmt.Errorf("file %d: %w", i+1, err)
@@ -62,9 +62,6 @@ func (p *Pipeline) decode(ctx context.Context, r *run) error {
 			doc.Mime = d.Mime
 		}
 		doc.Pages = append(doc.Pages, d.Pages...)
-		if len(doc.Pages) > p.Limits.MaxPages && p.Limits.MaxPages > 0 {
-			return coffre.Errorf(coffre.ETOOLARGE, msgTooManyPages, "%d pages, limit %d", len(doc.Pages), p.Limits.MaxPages)
-		}
 	}
 	r.doc = doc
 	r.rec.Mime = doc.Mime
