@@ -223,6 +223,10 @@ type Store interface {
 	// already rewrapped (see seal.Rewrap), so that calling Rewrap again
 	// after a failure finishes the work.
 	Rewrap(ctx context.Context, rewrap func(docID string, wrapped []byte) ([]byte, error)) (int, error)
+	// AnyKey returns the wrapped data key of one document, or ErrNotFound
+	// when none has one: a process checks at start that its master key
+	// opens the vault's keys.
+	AnyKey(ctx context.Context) (docID string, wrapped []byte, err error)
 	// Counts returns the number of documents in each state.
 	Counts(ctx context.Context) (map[State]int, error)
 	Ping(ctx context.Context) error

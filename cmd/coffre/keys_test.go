@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,4 +159,47 @@ func openEmbedded(t *testing.T, dir string, master seal.MasterKey) (*sqlite.Stor
 		t.Fatal(err)
 	}
 	return st, originals.Store{Blobs: blobs, Master: master}
+}
+
+// TestServicesCheckMasterKey: a process whose master key does not open
+// the vault's documents refuses to start (here, its own key file created
+// on a data dir whose documents were sealed under another key); with the
+// vault's key, it starts.
+func TestServicesCheckMasterKey(t *testing.T) {
+	dir := t.TempDir()
+	vaultKeyFile := filepath.Join(t.TempDir(), "vault.key")
+	vaultKey, _, err := seal.LoadOrCreateMasterKeyFile(vaultKeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storeDocument(t, dir, vaultKey, []byte("recto"))
+	content, err := os.ReadFile(vaultKeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("COFFRE_DATA_DIR", dir)
+	t.Setenv("COFFRE_DATABASE_URL", "")
+	t.Setenv("COFFRE_REDIS_URL", "")
+	t.Setenv("COFFRE_BLOB_DIR", "")
+	for _, tt := range []struct {
+		name, key string
+		ok        bool
+	}{
+		{"a key file of its own", "", false},
+		{"the vault's key", strings.TrimSpace(string(content)), true},
+	} {
+		t.Setenv("COFFRE_MASTER_KEY", tt.key)
+		var stderr bytes.Buffer
+		_, sc, ok := parseServiceArgs("serve", "", nil, &stderr, nil)
+		if !ok {
+			t.Fatalf("%s: %s", tt.name, stderr.String())
+		}
+		svc, err := openServices(t.Context(), sc, slog.New(slog.DiscardHandler))
+		if err == nil {
+			svc.Close()
+		}
+		if (err == nil) != tt.ok || err != nil && !strings.Contains(err.Error(), "n'ouvre pas les documents") {
+			t.Errorf("%s: %v; want started %v", tt.name, err, tt.ok)
+		}
+	}
 }

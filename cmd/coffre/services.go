@@ -133,6 +133,10 @@ func openServices(ctx context.Context, sc serviceConfig, logger *slog.Logger) (*
 	if c, ok := s.originals.Blobs.(io.Closer); ok { // the segment being written
 		s.closers = append(s.closers, c.Close)
 	}
+	if err := checkMasterKey(ctx, s.store, s.originals.Master); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.openRedis(sc, logger); err != nil {
 		s.Close()
 		return nil, err
@@ -140,6 +144,24 @@ func openServices(ctx context.Context, sc serviceConfig, logger *slog.Logger) (*
 	s.client = asynq.NewClientFromRedisClient(s.redis)
 	s.inspector = asynq.NewInspectorFromRedisClient(s.redis)
 	return s, nil
+}
+
+// checkMasterKey refuses a master key that does not open the vault's
+// keys: a process given another (a worker on a machine of its own, whose
+// key file was created there) would seal uploads that no other process
+// could open, and fail every document it read.
+func checkMasterKey(ctx context.Context, st vault.Store, master seal.MasterKey) error {
+	id, wrapped, err := st.AnyKey(ctx)
+	switch {
+	case errors.Is(err, vault.ErrNotFound):
+		return nil // a vault without documents: its first upload sets the key
+	case err != nil:
+		return fmt.Errorf("clé maîtresse : %w", err)
+	}
+	if _, err := master.Unwrap(wrapped, id); err != nil {
+		return fmt.Errorf("clé maîtresse : elle n'ouvre pas les documents de ce coffre. Donnez à ce processus la clé des autres (COFFRE_MASTER_KEY) ; si une rotation de clé est en cours, terminez-la et donnez la nouvelle (%w)", err)
+	}
+	return nil
 }
 
 func openStore(ctx context.Context, sc serviceConfig) (vault.Store, error) {

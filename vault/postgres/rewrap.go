@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,18 @@ const (
 	updateKeys = `UPDATE documents d SET wrapped_key = k.key
 	FROM unnest($1::text[], $2::bytea[]) AS k (id, key) WHERE d.id = k.id`
 )
+
+// AnyKey returns one document's wrapped key (see vault.Store).
+func (s *Store) AnyKey(ctx context.Context) (docID string, wrapped []byte, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT id, wrapped_key FROM documents WHERE length(wrapped_key) > 0 LIMIT 1`).Scan(&docID, &wrapped)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = vault.ErrNotFound
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("vault/postgres: a wrapped key: %w", err)
+	}
+	return docID, wrapped, nil
+}
 
 // Rewrap replaces every document's wrapped key by rewrap's result, in
 // batches (see vault.Store).

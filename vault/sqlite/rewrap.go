@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"coffre/vault"
@@ -14,6 +15,18 @@ const (
 	selectKeys = `SELECT id, wrapped_key FROM documents WHERE id > ? AND length(wrapped_key) > 0 ORDER BY id LIMIT ?`
 	updateKey  = `UPDATE documents SET wrapped_key = ? WHERE id = ?`
 )
+
+// AnyKey returns one document's wrapped key (see vault.Store).
+func (s *Store) AnyKey(ctx context.Context) (docID string, wrapped []byte, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT id, wrapped_key FROM documents WHERE length(wrapped_key) > 0 LIMIT 1`).Scan(&docID, &wrapped)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = vault.ErrNotFound
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("vault/sqlite: a wrapped key: %w", err)
+	}
+	return docID, wrapped, nil
+}
 
 // Rewrap replaces every document's wrapped key by rewrap's result, in
 // batches (see vault.Store).

@@ -188,3 +188,22 @@ func testRewrapFailure(t *testing.T, s vault.Store) {
 	}
 	r.check(t, s, r.keyed)
 }
+
+// testAnyKey: AnyKey finds no key in a vault without one, and then one of
+// the keys, with its document.
+func testAnyKey(t *testing.T, s vault.Store) {
+	if _, _, err := s.AnyKey(t.Context()); !errors.Is(err, vault.ErrNotFound) {
+		t.Errorf("AnyKey of an empty vault: %v, want ErrNotFound", err)
+	}
+	r := newRotation(t, s)
+	id, wrapped, err := s.AnyKey(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(r.keyed, id) {
+		t.Fatalf("AnyKey gave %q, not a document with a key", id)
+	}
+	if _, err := r.old.Unwrap(wrapped, id); err != nil {
+		t.Errorf("AnyKey's key of %s does not open: %v", id, err)
+	}
+}

@@ -55,6 +55,7 @@ func Exercise(t *testing.T, open func(t *testing.T) vault.Store) {
 		{"UploadedBy", testUploadedBy},
 		{"Rewrap", testRewrap},
 		{"RewrapFailure", testRewrapFailure},
+		{"AnyKey", testAnyKey},
 	}
 	tests = append(tests, journalTests...)
 	tests = append(tests, accessTests...)
