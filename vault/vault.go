@@ -172,6 +172,12 @@ type Store interface {
 	// has run out, to processing with a lease until now+lease, counting
 	// the attempt. Any other case is ErrNotClaimable.
 	Claim(ctx context.Context, id string, lease time.Duration, now time.Time) (*Document, error)
+	// Renew extends to now+lease the lease of a document in processing
+	// under its attempt-th claim (its Attempts once claimed), so that a
+	// worker holds the document as long as it works on it, and a killed
+	// one loses it within a lease. Once the document was claimed again
+	// or finished, it is ErrConflict.
+	Renew(ctx context.Context, id string, attempt int, lease time.Duration, now time.Time) error
 	// Finish records the pipeline's result and moves a processing
 	// document to state (done, needs_review or failed), with cause.
 	// Finishing a document already finished is ErrConflict.

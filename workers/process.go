@@ -1,6 +1,7 @@
 package workers
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,6 +23,7 @@ import (
 type Store interface {
 	Get(ctx context.Context, id string) (*vault.Document, error)
 	Claim(ctx context.Context, id string, lease time.Duration, now time.Time) (*vault.Document, error)
+	Renew(ctx context.Context, id string, attempt int, lease time.Duration, now time.Time) error
 	Finish(ctx context.Context, id string, rec coffre.Record, text string, state vault.State, cause string, now time.Time) error
 	Release(ctx context.Context, id string, cause string, now time.Time) error
 }
@@ -41,9 +43,13 @@ type Processor struct {
 	Store     Store
 	Originals Originals
 	Scanner   Scanner
-	Now       func() time.Time
-	Logger    *slog.Logger // ids, states and timings only
-	Stats     *Stats       // nil: not counted
+	// Lease is how long a worker holds a document without renewing it,
+	// renewed every third of it while the worker works: a killed worker's
+	// document is taken over within a lease. 0: DefaultPageTimeout.
+	Lease  time.Duration
+	Now    func() time.Time
+	Logger *slog.Logger // ids, states and timings only
+	Stats  *Stats       // nil: not counted
 }
 
 // Causes recorded in a document's history, in French: agents read them.
@@ -67,6 +73,11 @@ const maxAttempts = 5
 // after its lease.
 var ErrLeased = errors.New("workers: document leased to another worker")
 
+// errTakenOver ends the work on a document another worker claimed, this
+// one having failed to renew its lease in time (paused, or cut from the
+// database): that worker's result is the one kept.
+var errTakenOver = errors.New("workers: document taken over by another worker")
+
 // ProcessTask claims the document, runs the pipeline on its files and
 // records the result. It is idempotent: a finished document is left as is.
 func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
@@ -82,6 +93,8 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if doc.Attempts > maxAttempts {
 		return p.giveUp(ctx, id, causeGaveUp, fmt.Errorf("workers: %s: %d attempts", id, doc.Attempts-1))
 	}
+	ctx, letGo := p.hold(ctx, doc)
+	defer letGo()
 	start := time.Now()
 	files, err := p.Originals.Load(ctx, doc)
 	switch {
@@ -91,6 +104,9 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return p.release(id, fmt.Errorf("workers: load %s: %w", id, err))
 	}
 	rec := p.Scanner.ScanFiles(ctx, id, files, coffre.DateOf(p.Now()))
+	if errors.Is(context.Cause(ctx), errTakenOver) {
+		return fmt.Errorf("%s: %w: %w", id, errTakenOver, asynq.SkipRetry)
+	}
 	if ctx.Err() != nil {
 		return p.release(id, ctx.Err())
 	}
@@ -109,7 +125,7 @@ func (p *Processor) ProcessTask(ctx context.Context, t *asynq.Task) error {
 // claim takes the document for this worker. It returns nil and no error
 // when there is nothing to do (finished, or gone).
 func (p *Processor) claim(ctx context.Context, id string) (*vault.Document, error) {
-	doc, err := p.Store.Claim(ctx, id, lease(ctx), p.Now())
+	doc, err := p.Store.Claim(ctx, id, p.lease(), p.Now())
 	switch {
 	case err == nil:
 		return doc, nil
@@ -126,15 +142,34 @@ func (p *Processor) claim(ctx context.Context, id string) (*vault.Document, erro
 	return nil, fmt.Errorf("workers: claim %s: %w", id, err)
 }
 
-// lease is how long a worker holds a document: past the task's deadline
-// by a quarter, so that a live worker is never overtaken, and no more, so
-// that a killed worker's document is taken over soon.
-func lease(ctx context.Context) time.Duration {
-	budget := taskTimeout(1, 0)
-	if d, ok := ctx.Deadline(); ok {
-		budget = time.Until(d)
+func (p *Processor) lease() time.Duration { return cmp.Or(p.Lease, DefaultPageTimeout) }
+
+// hold renews doc's lease every third of it until letGo. The context it
+// returns ends, with errTakenOver as its cause, when the document was
+// claimed by another worker meanwhile. A renewal that fails otherwise
+// (the database away) is tried again at the next tick, within the lease.
+func (p *Processor) hold(ctx context.Context, doc *vault.Document) (_ context.Context, letGo func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(p.lease() / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			if err := p.Store.Renew(ctx, doc.ID, doc.Attempts, p.lease(), p.Now()); errors.Is(err, vault.ErrConflict) {
+				cancel(errTakenOver)
+				return
+			}
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		cancel(nil)
 	}
-	return budget + budget/4
 }
 
 // finish records the result; a document finished meanwhile (this worker

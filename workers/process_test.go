@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hibiken/asynq"
 
 	"coffre"
+	"coffre/intake"
 	"coffre/vault"
 	"coffre/vault/blob"
 	"coffre/vault/seal"
@@ -25,6 +27,8 @@ type memStore struct {
 	cause     string
 	released  bool
 	finishErr error
+	takenOver bool         // Renew answers ErrConflict
+	renewals  atomic.Int32 // Renew calls
 }
 
 func (m *memStore) Get(_ context.Context, id string) (*vault.Document, error) {
@@ -46,6 +50,14 @@ func (m *memStore) Claim(_ context.Context, id string, _ time.Duration, _ time.T
 	m.doc.Attempts++
 	d := m.doc
 	return &d, nil
+}
+
+func (m *memStore) Renew(context.Context, string, int, time.Duration, time.Time) error {
+	m.renewals.Add(1)
+	if m.takenOver {
+		return vault.ErrConflict
+	}
+	return nil
 }
 
 func (m *memStore) Finish(_ context.Context, _ string, _ coffre.Record, _ string, state vault.State, cause string, _ time.Time) error {
@@ -163,6 +175,40 @@ func TestProcessTaskInterrupted(t *testing.T) {
 	}
 }
 
+// TestProcessTaskHolds: a worker renews its lease while it reads a
+// document for longer than the lease, and stops, leaving the document
+// as it is, when another worker took it over.
+func TestProcessTaskHolds(t *testing.T) {
+	const lease = 60 * time.Millisecond
+	for _, takenOver := range []bool{false, true} {
+		st := &memStore{doc: vault.Document{ID: "d1", State: vault.StateReceived}, takenOver: takenOver}
+		avis := coffre.NewRecord("d1")
+		avis.Type = coffre.TypeAvisImposition
+		p := &Processor{Store: st, Originals: originals{}, Scanner: slowScanner{avis, 3 * lease}, Lease: lease, Now: time.Now}
+		err := p.ProcessTask(context.Background(), task(t, "d1"))
+		switch {
+		case !takenOver && (err != nil || st.doc.State != vault.StateDone || st.renewals.Load() < 2):
+			t.Errorf("read over 3 leases: %v, state %s, %d renewals; want done, renewed", err, st.doc.State, st.renewals.Load())
+		case takenOver && (!errors.Is(err, errTakenOver) || !errors.Is(err, asynq.SkipRetry) || st.released || st.doc.State != vault.StateProcessing):
+			t.Errorf("taken over: %v, released %v, state %s; want errTakenOver, no retry, left processing", err, st.released, st.doc.State)
+		}
+	}
+}
+
+// slowScanner reads for d, or until its context ends.
+type slowScanner struct {
+	rec coffre.Record
+	d   time.Duration
+}
+
+func (s slowScanner) ScanFiles(ctx context.Context, _ string, _ [][]byte, _ coffre.Date) coffre.Record {
+	select {
+	case <-time.After(s.d):
+	case <-ctx.Done():
+	}
+	return s.rec
+}
+
 type cancelScanner struct{ cancel func() }
 
 func (c cancelScanner) ScanFiles(context.Context, string, [][]byte, coffre.Date) coffre.Record {
@@ -180,6 +226,10 @@ func TestTaskOptions(t *testing.T) {
 	}
 	if got := taskTimeout(3, 0); got != 4*time.Minute {
 		t.Errorf("timeout for 3 pages %v, want 4m", got)
+	}
+	photoAndPDF := &vault.Document{Pages: []vault.Page{{Mime: "image/jpeg"}, {Mime: "application/pdf"}}}
+	if got, want := pagesBound(photoAndPDF), intake.DefaultLimits().MaxPages; got != want {
+		t.Errorf("a photo and a PDF may have %d pages, want %d (the PDF's are unknown until decoded)", got, want)
 	}
 	if got := taskTimeout(1, 2500*time.Millisecond); got != 5*time.Second {
 		t.Errorf("timeout for 1 page at 2.5 s %v, want 5s", got)

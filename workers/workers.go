@@ -18,6 +18,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"coffre/intake"
 	"coffre/vault"
 )
 
@@ -36,7 +37,9 @@ type processPayload struct {
 }
 
 // DefaultPageTimeout is the time budget of one page: OCR takes ~1 s a
-// page here, a slow page 15 s. A document gets one more page's worth.
+// page here, a slow page 15 s. A document gets one more page's worth. It
+// is also how long a worker holds a document between renewals (see
+// Processor.Lease).
 const DefaultPageTimeout = 60 * time.Second
 
 const maxRetry = 10
@@ -58,12 +61,28 @@ func NewProcessTask(doc *vault.Document, perPage time.Duration) (*asynq.Task, er
 	return asynq.NewTask(TypeProcess, payload,
 		asynq.TaskID(processTaskID(doc.ID)),
 		asynq.Queue(queueOf(doc)),
-		asynq.Timeout(taskTimeout(len(doc.Pages), perPage)),
+		asynq.Timeout(taskTimeout(pagesBound(doc), perPage)),
 		asynq.MaxRetry(maxRetry),
 	), nil
 }
 
 func processTaskID(docID string) string { return "process:" + docID }
+
+// pagesBound is the most pages doc may have, for its time budget: a
+// photo is one, a PDF or a TIFF may hold as many as the document may
+// (its pages are counted only when it is decoded).
+func pagesBound(doc *vault.Document) int {
+	maxPages := intake.DefaultLimits().MaxPages
+	n := 0
+	for _, p := range doc.Pages {
+		if p.Mime == "application/pdf" || p.Mime == "image/tiff" {
+			n += maxPages
+		} else {
+			n++
+		}
+	}
+	return min(n, maxPages)
+}
 
 // queueOf is the queue of doc's task: its own if the workers serve it,
 // else the agents'.

@@ -280,7 +280,7 @@ func (s *services) startWorkers(ctx context.Context, cfg *Config, logger *slog.L
 	}
 	logger.Info("ocr engines loaded", "slots", cfg.Workers, "ms", time.Since(start).Milliseconds())
 	pol, _ := cfg.policy()
-	proc := &workers.Processor{Store: s.store, Originals: s.originals, Scanner: p, Now: time.Now, Logger: logger, Stats: &s.stats}
+	proc := &workers.Processor{Store: s.store, Originals: s.originals, Scanner: p, Lease: s.cfg.PageTimeout, Now: time.Now, Logger: logger, Stats: &s.stats}
 	flag := &workers.Flagger{Store: s.store, SoonDays: pol.ExpiringSoonDays, Now: time.Now, Logger: logger}
 	srv := asynq.NewServerFromRedisClient(s.redis, workers.ServerConfig(cfg.Workers, logger))
 	if err := srv.Start(workers.NewServeMux(proc, flag)); err != nil {

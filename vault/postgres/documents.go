@@ -30,6 +30,8 @@ const (
 	WHERE id = $3 AND duplicate_of IS NULL
 		AND (state = 'received' OR (state = 'processing' AND lease_until < $2))
 	RETURNING ` + documentColumns
+	renewLease     = `UPDATE documents SET lease_until = $1
+	WHERE id = $2 AND state = 'processing' AND attempts = $3`
 	finishDocument = `UPDATE documents
 	SET state = $1, record = $2, text = $3, type = $4, subtype = $5, issued_on = $6, expires_on = $7,
 		lease_until = NULL, updated_at = $8
@@ -184,6 +186,18 @@ func (s *Store) Finish(ctx context.Context, id string, rec coffre.Record, text s
 	args := []any{to, rec, text, rec.Type, rec.Subtype, date(rec.IssuedOn), date(rec.ExpiresOn), now, id}
 	if err := s.transition(ctx, id, finishDocument, args, to, cause, now); err != nil {
 		return fmt.Errorf("vault/postgres: finish %s: %w", id, err)
+	}
+	return nil
+}
+
+// Renew extends the lease of a claimed document (see vault.Store).
+func (s *Store) Renew(ctx context.Context, id string, attempt int, lease time.Duration, now time.Time) error {
+	tag, err := s.pool.Exec(ctx, renewLease, utc(now).Add(lease), id, attempt)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = vault.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("vault/postgres: renew %s: %w", id, err)
 	}
 	return nil
 }

@@ -29,6 +29,8 @@ const (
 	WHERE id = ?3 AND duplicate_of IS NULL
 		AND (state = 'received' OR (state = 'processing' AND lease_until < ?2))
 	RETURNING ` + documentColumns
+	renewLease     = `UPDATE documents SET lease_until = ?1
+	WHERE id = ?2 AND state = 'processing' AND attempts = ?3`
 	finishDocument = `UPDATE documents
 	SET state = ?, record = ?, text = ?, type = ?, subtype = ?, issued_on = ?, expires_on = ?,
 		lease_until = NULL, updated_at = ?
@@ -182,6 +184,22 @@ func (s *Store) claim(ctx context.Context, id string, until, now time.Time) (*va
 		return nil, err
 	}
 	return d, tx.Commit()
+}
+
+// Renew extends the lease of a claimed document (see vault.Store).
+func (s *Store) Renew(ctx context.Context, id string, attempt int, lease time.Duration, now time.Time) error {
+	res, err := s.w.ExecContext(ctx, renewLease, timestamp(utc(now).Add(lease)), id, attempt)
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
+	if err == nil && n == 0 {
+		err = vault.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("vault/sqlite: renew %s: %w", id, err)
+	}
+	return nil
 }
 
 // Finish records the pipeline's result for a document in processing.

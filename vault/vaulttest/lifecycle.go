@@ -179,6 +179,33 @@ func testClaim(t *testing.T, s vault.Store) {
 	}
 }
 
+// testRenew: a renewed lease holds the document past the lease it was
+// claimed with; a claim taken over or finished is renewed no more.
+func testRenew(t *testing.T, s vault.Store) {
+	ctx := t.Context()
+	d := create(t, s, newDoc("p1"), at(0))
+	first := claim(t, s, d.ID, at(1))
+	if err := s.Renew(ctx, d.ID, first.Attempts, lease, at(8)); err != nil {
+		t.Fatalf("Renew: %v", err)
+	}
+	if got := get(t, s, d.ID); !got.LeaseUntil.Equal(at(8).Add(lease)) || got.State != vault.StateProcessing {
+		t.Errorf("after Renew: state %s, lease %v; want processing until %v", got.State, got.LeaseUntil, at(8).Add(lease))
+	}
+	_, err := s.Claim(ctx, d.ID, lease, at(1).Add(lease+time.Minute)) // past the first lease, within the renewed one
+	wantErr(t, "Claim within a renewed lease", err, vault.ErrNotClaimable)
+
+	second := claim(t, s, d.ID, at(8).Add(lease+time.Minute)) // the worker died: taken over
+	wantErr(t, "Renew of a claim taken over", s.Renew(ctx, d.ID, first.Attempts, lease, at(30)), vault.ErrConflict)
+	if err := s.Renew(ctx, d.ID, second.Attempts, lease, at(30)); err != nil {
+		t.Errorf("Renew by the new holder: %v", err)
+	}
+	if err := s.Finish(ctx, d.ID, coffre.NewRecord(d.ID), "", vault.StateDone, "lu", at(31)); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "Renew of a finished document", s.Renew(ctx, d.ID, second.Attempts, lease, at(32)), vault.ErrConflict)
+	wantErr(t, "Renew of an unknown document", s.Renew(ctx, vault.NewID(), 1, lease, at(32)), vault.ErrConflict)
+}
+
 func testConcurrentClaims(t *testing.T, s vault.Store) {
 	d := create(t, s, newDoc("p1"), at(0))
 	var (

@@ -31,6 +31,7 @@ func Exercise(t *testing.T, open func(t *testing.T) vault.Store) {
 		{"Duplicates", testDuplicates},
 		{"ConcurrentCreates", testConcurrentCreates},
 		{"Claim", testClaim},
+		{"Renew", testRenew},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"Finish", testFinish},
 		{"Release", testRelease},
