@@ -9,6 +9,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,6 +24,8 @@ import (
 	"coffre"
 	"coffre/policy"
 	"coffre/vault"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // Store is what the API needs from the vault.
@@ -73,6 +76,11 @@ type Server struct {
 	MaxStoring int
 	storing    chan struct{} // a token per upload being stored
 	waiting    atomic.Int64  // uploads waiting for their turn
+	// MaxHeld bounds the bytes of uploads held in memory at once, from
+	// their reading until they are stored: one may be 100 MiB, and sixty
+	// at once 6 GB. 0 means 512 MiB; never less than one upload.
+	MaxHeld int64
+	held    *semaphore.Weighted
 
 	Now    func() time.Time
 	Logger *slog.Logger // ids and codes only: never a name or a number read from a document
@@ -96,6 +104,8 @@ func (s *Server) Handler() http.Handler {
 		n = 6 * runtime.GOMAXPROCS(0)
 	}
 	s.storing = make(chan struct{}, n)
+	_, total := s.uploadBudgets()
+	s.held = semaphore.NewWeighted(max(cmp.Or(s.MaxHeld, 512<<20), total+heldChunk))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/me", s.authed(s.me))
 	mux.HandleFunc("PUT /api/v1/me/password", s.authed(s.changePassword))

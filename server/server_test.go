@@ -663,3 +663,32 @@ func TestCorrectionChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadHeldBudget: the bytes of uploads held in memory at once stay
+// within the server's budget: an upload waits while others hold it, and
+// goes once they are stored.
+func TestUploadHeldBudget(t *testing.T) {
+	f := newFixture(t)
+	_, request := f.server.uploadBudgets()
+	all := max(int64(512<<20), request+heldChunk)
+	if err := f.server.held.Acquire(t.Context(), all); err != nil { // others' uploads, being read
+		t.Fatal(err)
+	}
+	done := make(chan int, 1)
+	go func() {
+		code, _ := f.upload(t, part{"person_id", "p1"}, page("waits for room"))
+		done <- code
+	}()
+	select {
+	case code := <-done:
+		t.Fatalf("upload answered %d while the budget was spent", code)
+	case <-time.After(300 * time.Millisecond):
+	}
+	f.server.held.Release(all)
+	if code := <-done; code != http.StatusAccepted {
+		t.Errorf("upload once the budget was free: %d, want 202", code)
+	}
+	if !f.server.held.TryAcquire(all) {
+		t.Error("the upload kept part of the budget once stored")
+	}
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/gabriel-vasile/mimetype"
+	"golang.org/x/sync/semaphore"
 
 	"coffre"
 	"coffre/intake"
@@ -50,6 +52,9 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, u vault.User) {
 		s.fail(w, r, http.StatusTooManyRequests, msgSlowDown, nil)
 		return
 	}
+	body := &heldBody{ReadCloser: r.Body, ctx: r.Context(), budget: s.held}
+	r.Body = body
+	defer body.release()
 	form, code, msg := s.readUpload(w, r)
 	defer form.release()
 	if msg != "" {
@@ -139,14 +144,11 @@ func (f *uploadForm) release() {
 // budget as it streams in: a 100 MB upload is refused without being kept.
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (uploadForm, int, string) {
 	maxBytes, maxFiles := s.limits()
-	// The request as a whole is held to a budget too, which a declared
-	// length over it fails at once, before a byte is read: files are held
-	// in memory until sealed, and twenty of 50 MiB each would be 1 GB.
-	total := max(maxBytes, int64(defaultMaxTotalMiB)<<20)
-	if r.ContentLength > total+64<<10 {
+	total, request := s.uploadBudgets()
+	if r.ContentLength > request {
 		return uploadForm{}, http.StatusRequestEntityTooLarge, fmt.Sprintf(msgTooBig, total>>20)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, total+64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, request)
 	mr, done, err := multipartReader(r)
 	if err != nil {
 		return uploadForm{}, http.StatusBadRequest, msgBadForm
@@ -264,6 +266,47 @@ func ClientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// uploadBudgets are the bytes an upload's files may hold together, and
+// its request with the form around them. The request is held to them as
+// it is read, and a declared length over them fails at once: files are
+// held in memory until sealed, and twenty of 50 MiB each would be 1 GB.
+func (s *Server) uploadBudgets() (files, request int64) {
+	maxBytes, _ := s.limits()
+	files = max(maxBytes, int64(defaultMaxTotalMiB)<<20)
+	return files, files + 64<<10
+}
+
+// heldChunk is the most a heldBody charges at once; Server.held is never
+// smaller than a request and a chunk, so that one upload alone goes.
+const heldChunk = 64 << 10
+
+// heldBody charges the bytes read of an upload's body to the server's
+// budget (Server.MaxHeld) as they arrive, so that a slow phone holds
+// only what it sent; release gives them back once the upload is stored.
+// A read waits for room, as long as the request lasts.
+type heldBody struct {
+	io.ReadCloser
+	ctx    context.Context
+	budget *semaphore.Weighted
+	held   int64
+}
+
+func (b *heldBody) Read(p []byte) (int, error) {
+	p = p[:min(len(p), heldChunk)]
+	if err := b.budget.Acquire(b.ctx, int64(len(p))); err != nil {
+		return 0, err
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.budget.Release(int64(len(p) - n))
+	b.held += int64(n)
+	return n, err
+}
+
+func (b *heldBody) release() {
+	b.budget.Release(b.held)
+	b.held = 0
 }
 
 func (s *Server) limits() (int64, int) {
