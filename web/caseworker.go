@@ -130,14 +130,11 @@ type alertGroup struct {
 func (s *site) alerts(w http.ResponseWriter, r *http.Request, u *me) error {
 	var docs []document
 	for _, status := range []coffre.Status{coffre.StatusExpired, coffre.StatusExpiringSoon} {
-		var page struct {
-			Documents []document `json:"documents"`
-		}
-		q := url.Values{"status": {string(status)}, "limit": {"500"}}
-		if err := s.call(r, http.MethodGet, apiPath("/api/v1/documents", q), nil, &page); err != nil {
+		found, err := s.allDocuments(r, "/api/v1/documents", url.Values{"status": {string(status)}})
+		if err != nil {
 			return err
 		}
-		for _, d := range page.Documents {
+		for _, d := range found {
 			if d.SupersededBy == "" { // a newer one replaced it: nothing to ask for
 				docs = append(docs, d)
 			}
@@ -238,15 +235,34 @@ func (s *site) showPerson(w http.ResponseWriter, r *http.Request, v view, link *
 	return nil
 }
 
+// allDocuments lists the documents the API's path finds with q, page
+// after page to the last.
+func (s *site) allDocuments(r *http.Request, path string, q url.Values) ([]document, error) {
+	q.Set("limit", "500")
+	var docs []document
+	for {
+		var page struct {
+			Documents []document `json:"documents"`
+			Next      string     `json:"next_cursor"`
+		}
+		if err := s.call(r, http.MethodGet, apiPath(path, q), nil, &page); err != nil {
+			return nil, err
+		}
+		docs = append(docs, page.Documents...)
+		if page.Next == "" {
+			return docs, nil
+		}
+		q.Set("cursor", page.Next)
+	}
+}
+
 func (s *site) personData(r *http.Request, id string) (*personData, error) {
 	d := &personData{}
 	if err := s.call(r, http.MethodGet, "/api/v1/persons/"+url.PathEscape(id), nil, &d.Person); err != nil {
 		return nil, err
 	}
-	var page struct {
-		Documents []document `json:"documents"`
-	}
-	if err := s.call(r, http.MethodGet, "/api/v1/persons/"+url.PathEscape(id)+"/documents?limit=500", nil, &page); err != nil {
+	docs, err := s.allDocuments(r, "/api/v1/persons/"+url.PathEscape(id)+"/documents", url.Values{})
+	if err != nil {
 		ae, ok := refusal(err)
 		if !ok || ae.Code != http.StatusForbidden {
 			return nil, err
@@ -255,7 +271,7 @@ func (s *site) personData(r *http.Request, id string) (*personData, error) {
 		return d, nil
 	}
 	index := map[string]int{}
-	for _, doc := range page.Documents {
+	for _, doc := range docs {
 		switch {
 		case doc.Current():
 			label := typeLabel(doc.Type, doc.Subtype)

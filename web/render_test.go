@@ -1,9 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +168,32 @@ func TestStaticCaching(t *testing.T) {
 		if w.Code != 200 || w.Header().Get("Cache-Control") != tc.cache {
 			t.Errorf("%s: %d, Cache-Control %q; want 200, %q", tc.url, w.Code, w.Header().Get("Cache-Control"), tc.cache)
 		}
+	}
+}
+
+// TestAllDocuments: a list the API gives in pages is read to its last
+// page, each asked for with the cursor the one before gave.
+func TestAllDocuments(t *testing.T) {
+	var asked []string
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		asked = append(asked, q.Get("status")+"/"+q.Get("limit")+"/"+q.Get("cursor"))
+		next := map[string]string{"": "c2", "c2": "c3", "c3": ""}[q.Get("cursor")]
+		fmt.Fprintf(w, `{"documents": [{"id": "after %s"}], "next_cursor": %q}`, q.Get("cursor"), next)
+	})
+	s := &site{Config: Config{API: api}}
+	docs, err := s.allDocuments(httptest.NewRequest("GET", "/alertes", nil), "/api/v1/documents", url.Values{"status": {"expired"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+	}
+	if want := []string{"after ", "after c2", "after c3"}; !slices.Equal(ids, want) {
+		t.Errorf("documents %q, want %q", ids, want)
+	}
+	if want := []string{"expired/500/", "expired/500/c2", "expired/500/c3"}; !slices.Equal(asked, want) {
+		t.Errorf("asked %q, want %q", asked, want)
 	}
 }
