@@ -41,7 +41,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	fmt.Fprintln(w, "# HELP coffre_documents Documents in the vault by state.")
 	fmt.Fprintln(w, "# TYPE coffre_documents gauge")
-	for _, st := range []vault.State{vault.StateReceived, vault.StateProcessing, vault.StateDone, vault.StateFailed, vault.StateNeedsReview} {
+	for _, st := range vault.States {
 		fmt.Fprintf(w, "coffre_documents{state=%q} %d\n", st, counts[st])
 	}
 	// Uploads waiting for a turn mean this process stores as fast as it

@@ -34,6 +34,12 @@ const (
 	StateNeedsReview State = "needs_review"
 )
 
+// States lists every state, in the order of a document's life.
+var States = []State{StateReceived, StateProcessing, StateDone, StateFailed, StateNeedsReview}
+
+// Final reports whether a document in state s is finished.
+func (s State) Final() bool { return s == StateDone || s == StateFailed || s == StateNeedsReview }
+
 // Queue names, by priority: an agent waiting at a counter before imports.
 const (
 	QueueInteractive = "interactive"

@@ -133,7 +133,7 @@ func (p *Processor) claim(ctx context.Context, id string) (*vault.Document, erro
 		return nil, fmt.Errorf("workers: document %s: %w", id, asynq.SkipRetry)
 	case errors.Is(err, vault.ErrNotClaimable):
 		cur, gerr := p.Store.Get(ctx, id)
-		if gerr == nil && (cur.State == vault.StateProcessing || cur.State == vault.StateReceived) {
+		if gerr == nil && !cur.State.Final() {
 			// Received: given back between the two calls; the retry takes it.
 			return nil, fmt.Errorf("%w: %s", ErrLeased, id)
 		}

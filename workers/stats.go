@@ -62,8 +62,10 @@ func (s *Stats) WriteMetrics(w io.Writer) {
 	finished, stages := s.Snapshot()
 	fmt.Fprintln(w, "# HELP coffre_documents_finished_total Documents this process's workers finished, by state.")
 	fmt.Fprintln(w, "# TYPE coffre_documents_finished_total counter")
-	for _, st := range []vault.State{vault.StateDone, vault.StateFailed, vault.StateNeedsReview} {
-		fmt.Fprintf(w, "coffre_documents_finished_total{state=%q} %d\n", st, finished[st])
+	for _, st := range vault.States {
+		if st.Final() {
+			fmt.Fprintf(w, "coffre_documents_finished_total{state=%q} %d\n", st, finished[st])
+		}
 	}
 	fmt.Fprintln(w, "# HELP coffre_stage_seconds Time this process's workers spent in each pipeline stage.")
 	fmt.Fprintln(w, "# TYPE coffre_stage_seconds summary")

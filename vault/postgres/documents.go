@@ -30,7 +30,7 @@ const (
 	WHERE id = $3 AND duplicate_of IS NULL
 		AND (state = 'received' OR (state = 'processing' AND lease_until < $2))
 	RETURNING ` + documentColumns
-	renewLease     = `UPDATE documents SET lease_until = $1
+	renewLease = `UPDATE documents SET lease_until = $1
 	WHERE id = $2 AND state = 'processing' AND attempts = $3`
 	finishDocument = `UPDATE documents
 	SET state = $1, record = $2, text = $3, type = $4, subtype = $5, issued_on = $6, expires_on = $7,
@@ -179,7 +179,7 @@ func claim(ctx context.Context, tx pgx.Tx, id string, until, now time.Time) (*va
 
 // Finish records the pipeline's result for a document in processing.
 func (s *Store) Finish(ctx context.Context, id string, rec coffre.Record, text string, to vault.State, cause string, now time.Time) error {
-	if to != vault.StateDone && to != vault.StateNeedsReview && to != vault.StateFailed {
+	if !to.Final() {
 		return fmt.Errorf("vault/postgres: finish %s: %q is not a final state", id, to)
 	}
 	now = utc(now)
@@ -267,9 +267,9 @@ func (s *Store) events(ctx context.Context, id string) ([]vault.Event, error) {
 
 // Counts returns the number of documents in each state, duplicates aside.
 func (s *Store) Counts(ctx context.Context) (map[vault.State]int, error) {
-	counts := map[vault.State]int{
-		vault.StateReceived: 0, vault.StateProcessing: 0, vault.StateDone: 0,
-		vault.StateFailed: 0, vault.StateNeedsReview: 0,
+	counts := map[vault.State]int{}
+	for _, st := range vault.States {
+		counts[st] = 0
 	}
 	rows, err := s.pool.Query(ctx, countStates)
 	if err != nil {
