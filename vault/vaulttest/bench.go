@@ -13,20 +13,20 @@ import (
 	"coffre/vault"
 )
 
-// BenchDocuments is how many documents BenchSearch loads.
-const BenchDocuments = 100_000
+// benchDocuments is how many documents BenchSearch loads.
+const benchDocuments = 100_000
 
 // benchAsOf is the day the benchmark's statuses are computed for; expiry
 // dates spread three years on either side.
 var benchAsOf = coffre.NewDate(2025, time.June, 15)
 
-// BenchSearch loads BenchDocuments generated documents into the empty
+// BenchSearch loads benchDocuments generated documents into the empty
 // store s with load, the store's bulk insert, then measures
 // representative searches, one sub-benchmark each, and reports their
 // 95th percentile latency as p95-ms: run it with -benchtime 100x or so,
 // as under 20 searches that is the slowest one.
 func BenchSearch(b *testing.B, s vault.Store, load func(ctx context.Context, docs []vault.Document) error) {
-	docs := Generate(BenchDocuments)
+	docs := generate(benchDocuments)
 	// The mandates first: load then brings the planner's statistics up to
 	// date, as autovacuum would have on a vault in use.
 	reader := grantBenchMandates(b, s, docs)
@@ -148,12 +148,12 @@ func measure(b *testing.B, s vault.Store, query func(i int) vault.Query) {
 	b.ReportMetric(float64(results)/float64(len(times)), "docs/op")
 }
 
-// Generate returns n documents as the pipeline leaves them, ready for a
+// generate returns n documents as the pipeline leaves them, ready for a
 // bulk load: of n/20 persons, created over the three years before
 // benchAsOf, mostly done, with records of the four types expiring within
 // three years of benchAsOf, and short French OCR-like texts. The same n
 // gives the same documents.
-func Generate(n int) []vault.Document {
+func generate(n int) []vault.Document {
 	r := rand.New(rand.NewPCG(1, uint64(n)))
 	start := benchAsOf.Time().AddDate(-3, 0, 0)
 	step := 3 * 365 * 24 * time.Hour / time.Duration(n)

@@ -12,9 +12,9 @@ import (
 	"coffre/vault"
 )
 
-// PostgresURL is the test PostgreSQL database: COFFRE_TEST_DATABASE_URL,
+// postgresURL is the test PostgreSQL database: COFFRE_TEST_DATABASE_URL,
 // or the local server's database test.
-func PostgresURL() string {
+func postgresURL() string {
 	return cmp.Or(os.Getenv("COFFRE_TEST_DATABASE_URL"), "postgres://127.0.0.1:5432/test?sslmode=disable")
 }
 
@@ -24,7 +24,7 @@ func PostgresURL() string {
 // not skip it.
 func PostgresSchema(t testing.TB) string {
 	t.Helper()
-	u, err := url.Parse(PostgresURL())
+	u, err := url.Parse(postgresURL())
 	if err != nil {
 		t.Fatalf("test database: %v", err)
 	}
