@@ -133,11 +133,11 @@ func (p *Processor) claim(ctx context.Context, id string) (*vault.Document, erro
 		return nil, fmt.Errorf("workers: document %s: %w", id, asynq.SkipRetry)
 	case errors.Is(err, vault.ErrNotClaimable):
 		cur, gerr := p.Store.Get(ctx, id)
-		if gerr == nil && !cur.State.Final() {
+		if gerr == nil && !cur.State.Final() && cur.DuplicateOf == "" {
 			// Received: given back between the two calls; the retry takes it.
 			return nil, fmt.Errorf("%w: %s", ErrLeased, id)
 		}
-		return nil, gerr // finished: a second copy of the task
+		return nil, gerr // finished, or a duplicate: a second copy of the task
 	}
 	return nil, fmt.Errorf("workers: claim %s: %w", id, err)
 }
